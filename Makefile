@@ -1,0 +1,41 @@
+# Two commands do everything on a fresh Debian machine (root):
+#   make demo   - build the venv, then run the embedded demo end to end
+#   make test   - build the venv, then run the test suite
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+CORES  ?= 2
+PYTEST_ARGS ?=
+
+.PHONY: venv demo test test-fast lint format clean-demo
+
+venv: $(VENV)/.installed
+
+$(VENV)/.installed: requirements.txt requirements-nodeps.txt pyproject.toml scripts/install-system-packages.sh
+	scripts/install-system-packages.sh
+	test -x $(PY) || python3.11 -m venv $(VENV) || python3 -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -r requirements.txt
+	$(PY) -m pip install -q --no-deps -r requirements-nodeps.txt
+	$(PY) -m pip install -q --no-deps -e .
+	touch $@
+
+demo: venv
+	$(VENV)/bin/snakemake --cores $(CORES) --workflow-profile workflow/profiles/default
+	@cat results/summary.md
+
+test: venv
+	scripts/install-slurm.sh
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+test-fast: venv
+	$(VENV)/bin/pytest -m "not slow and not slurm" $(PYTEST_ARGS)
+
+lint: venv
+	$(VENV)/bin/ruff check src tests workflow benchmarks
+	$(VENV)/bin/ruff format --check src tests workflow benchmarks
+	$(VENV)/bin/snakefmt --check Snakefile workflow/rules
+	$(VENV)/bin/snakemake --lint
+
+format: venv
+	$(VENV)/bin/ruff format src tests workflow benchmarks
+	$(VENV)/bin/snakefmt Snakefile workflow/rules

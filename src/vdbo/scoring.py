@@ -1,0 +1,149 @@
+"""HAAQI scores of one (song, listener) pair by the official CAD1 evaluation code.
+
+``recipes.cad1.task1.baseline.evaluate._evaluate_song_listener`` runs unchanged: it
+seeds numpy from the song's md5 and makes its 8 ``compute_haaqi`` calls in its own
+order, so our numbers equal the official ones to the last digit. Two things are added
+around it, never inside: scoring a segment (the CAD1 test set scored 30 s excerpts),
+done by handing it exact cropped copies of the reference WAVs and enhanced FLACs, and
+the choice of HAAQI engine, done by swapping the ``compute_haaqi`` it calls.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+from scipy.io import wavfile
+
+from vdbo import STEMS, layout
+from vdbo.audio_io import MUSDB_SAMPLE_RATE, read_wav_int16
+from vdbo.errors import InputError
+
+STEM_SAMPLE_RATE = 24000
+ENGINES = ("official", "fast")
+
+
+@contextlib.contextmanager
+def haaqi_engine(engine: str) -> Iterator[None]:
+    """Make the official evaluation call the chosen ``compute_haaqi``."""
+    import recipes.cad1.task1.baseline.evaluate as official
+
+    if engine == "official":
+        yield
+        return
+    if engine != "fast":
+        raise InputError(None, f"unknown HAAQI engine {engine!r}", f"use one of {ENGINES}")
+    from vdbo.haaqi import compute_haaqi as fast
+
+    original = official.compute_haaqi
+    official.compute_haaqi = fast
+    try:
+        yield
+    finally:
+        official.compute_haaqi = original
+
+
+def _crop_flac(src: Path, dst: Path, start: int, end: int) -> None:
+    from clarity.utils.flac_encoder import FlacEncoder
+
+    samples, rate = FlacEncoder.decode(src)
+    FlacEncoder().encode(np.ascontiguousarray(samples[start:end]), int(rate), dst)
+    scale = src.with_suffix(".txt")
+    if scale.exists():
+        dst.with_suffix(".txt").write_text(scale.read_text(encoding="utf-8"))
+
+
+def _stage_segment(
+    tmp: Path,
+    music_dir: Path,
+    split: str,
+    song: str,
+    listener: str,
+    enhanced_root: Path,
+    segment: tuple[float, float],
+) -> tuple[Path, Path]:
+    """Exact cropped copies of the reference stems and the enhanced stems."""
+    start_s, end_s = segment
+    ref_dir = tmp / "music" / split / song
+    ref_dir.mkdir(parents=True)
+    for stem in STEMS:
+        ref = read_wav_int16(music_dir / split / song / f"{stem}.wav")
+        a, b = round(start_s * MUSDB_SAMPLE_RATE), round(end_s * MUSDB_SAMPLE_RATE)
+        if b > len(ref):
+            raise InputError(
+                music_dir / split / song / f"{stem}.wav",
+                f"is {len(ref) / MUSDB_SAMPLE_RATE:.2f} s long, shorter than the scored "
+                f"segment end {end_s} s",
+                "shorten the segment in the config (`scoring.segment`) or segments file",
+            )
+        wavfile.write(ref_dir / f"{stem}.wav", MUSDB_SAMPLE_RATE, ref[a:b])
+    out_root = tmp / "enhanced"
+    layout.pair_dir(out_root, listener, song).mkdir(parents=True)
+    a, b = round(start_s * STEM_SAMPLE_RATE), round(end_s * STEM_SAMPLE_RATE)
+    for channel in layout.STEM_CHANNELS:
+        _crop_flac(
+            layout.stem_file(enhanced_root, listener, song, channel),
+            layout.stem_file(out_root, listener, song, channel),
+            a,
+            b,
+        )
+    return tmp / "music", out_root
+
+
+def score_pair(
+    song: str,
+    listener_id: str,
+    listener: dict,
+    split: str,
+    music_dir: Path,
+    enhanced_root: Path,
+    segment: tuple[float, float] | None = None,
+    engine: str = "official",
+) -> tuple[float, dict[str, float]]:
+    """The official ``(combined_score, per_instrument_score)`` for one pair."""
+    from omegaconf import OmegaConf
+    from recipes.cad1.task1.baseline.evaluate import _evaluate_song_listener
+
+    music_dir, enhanced_root = Path(music_dir), Path(enhanced_root)
+    for channel in layout.STEM_CHANNELS:
+        path = layout.stem_file(enhanced_root, listener_id, song, channel)
+        if not path.is_file():
+            raise InputError(path, "enhanced stem not found", "run the encode step first")
+    with tempfile.TemporaryDirectory(prefix="vdbo-score-") as tmp:
+        if segment is not None:
+            music_dir, enhanced_root = _stage_segment(
+                Path(tmp), music_dir, split, song, listener_id, enhanced_root, segment
+            )
+        else:
+            for stem in STEMS:
+                read_wav_int16(music_dir / split / song / f"{stem}.wav")
+        config = OmegaConf.create(
+            {
+                "path": {"music_dir": str(music_dir)},
+                "sample_rate": MUSDB_SAMPLE_RATE,
+                "stem_sample_rate": STEM_SAMPLE_RATE,
+                "evaluate": {"set_random_seed": True},
+            }
+        )
+        with haaqi_engine(engine):
+            return _evaluate_song_listener(
+                song, listener_id, config, split, listener, enhanced_root
+            )
+
+
+def write_pair_scores(
+    path: Path, song: str, listener_id: str, score: float, per_stem: dict[str, float]
+) -> None:
+    """One-row CSV in the official columns, written by the official ``ResultsFile``."""
+    from recipes.cad1.task1.baseline.evaluate import ResultsFile
+
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    results = ResultsFile(str(tmp))
+    results.write_header()
+    results.add_result(listener_id, song, score=score, instruments_scores=per_stem)
+    tmp.replace(path)

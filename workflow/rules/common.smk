@@ -1,0 +1,139 @@
+# Configuration, sample tables and input functions shared by all rules.
+
+import os
+import sys
+from pathlib import Path
+
+from snakemake.utils import validate
+
+# The workflow's logic lives in the `vdbo` package next to it (src/): make it
+# importable here and in every job, also where the package is not installed
+# (conda envs, cluster nodes).
+VDBO_SRC = str(Path(workflow.basedir) / "src")
+sys.path.insert(0, VDBO_SRC)
+os.environ["PYTHONPATH"] = os.pathsep.join(
+    p for p in (VDBO_SRC, os.environ.get("PYTHONPATH")) if p
+)
+
+from vdbo import metadata, resources  # noqa: E402
+from vdbo.layout import STEM_CHANNELS  # noqa: E402
+
+
+validate(config, workflow.source_path("../schemas/config.schema.yaml"))
+
+DATA = config["data"]
+ROOT = Path(DATA["root"])
+ENVS = Path(workflow.basedir) / "envs"
+
+
+def data_path(key):
+    """A data.* path, relative to data.root unless absolute."""
+    return ROOT / DATA[key]
+
+
+MUSIC_DIR = data_path("music_dir")
+
+
+wildcard_constraints:
+    separator=r"[A-Za-z0-9_.-]+",
+    listener=r"[^/]+",
+    song=r"[^/]+",
+
+
+def metadata_ready():
+    """Wait for the demo dataset when the workflow builds it (a checkpoint)."""
+    if DATA["build_demo"]:
+        checkpoints.demo_data.get()
+
+
+def songs():
+    """{track name: split folder} of the songs to process."""
+    metadata_ready()
+    listed = metadata.load_songs(data_path("songs"))
+    chosen = metadata.select(listed, DATA["select_songs"], "songs", data_path("songs"))
+    return {s: listed[s] for s in chosen}
+
+
+def listeners():
+    """{listener id: audiogram dict} of the listeners to process."""
+    metadata_ready()
+    listed = metadata.load_listeners(data_path("listeners"))
+    chosen = metadata.select(
+        listed, DATA["select_listeners"], "listeners", data_path("listeners")
+    )
+    return {lid: listed[lid] for lid in chosen}
+
+
+def enabled_separators():
+    return [n for n, s in config["separators"].items() if s.get("enabled", True)]
+
+
+def separator_spec(wildcards):
+    spec = dict(config["separators"][wildcards.separator])
+    spec.pop("enabled", None)
+    return spec
+
+
+def track_dir(song):
+    return MUSIC_DIR / songs()[song] / song
+
+
+def track_file(name):
+    """Input function: one WAV of the wildcard song's track folder."""
+    return lambda w: track_dir(w.song) / f"{name}.wav"
+
+
+def reference_stems(wildcards):
+    return [track_dir(wildcards.song) / f"{s}.wav" for s in ("vocals", "drums", "bass", "other")]
+
+
+def oracle_references(wildcards):
+    """The reference stems, which only the oracle separator reads."""
+    is_oracle = config["separators"][wildcards.separator]["kind"] == "oracle"
+    return reference_stems(wildcards) if is_oracle else []
+
+
+def listener_audiogram(wildcards):
+    return listeners()[wildcards.listener]
+
+
+def song_seconds(song):
+    return resources.audio_seconds(track_dir(song) / "mixture.wav")
+
+
+def scored_segment(wildcards):
+    """[start, end] seconds scored for the song, or None for the whole song."""
+    scoring = config["scoring"]
+    if scoring["segments_file"]:
+        per_song = metadata.load_segments(ROOT / scoring["segments_file"])
+        if wildcards.song in per_song:
+            return list(per_song[wildcards.song])
+    seg = scoring["segment"]
+    return None if seg is None else [seg["start"], seg["end"]]
+
+
+def scored_seconds(wildcards):
+    seg = scored_segment(wildcards)
+    return song_seconds(wildcards.song) if seg is None else seg[1] - seg[0]
+
+
+def enhanced_root(separator):
+    return f"results/enhanced/{separator}"
+
+
+def enhanced_stems(wildcards):
+    root = enhanced_root(wildcards.separator)
+    return [
+        f"{root}/{wildcards.listener}/{wildcards.song}/"
+        f"{wildcards.listener}_{wildcards.song}_{c}.flac"
+        for c in STEM_CHANNELS
+    ]
+
+
+def pair_scores(wildcards):
+    """Per-pair score files of one separator, in the official (song, listener) order."""
+    return [
+        f"results/scores/{wildcards.separator}/{lid}/{song}.csv"
+        for song in songs()
+        for lid in listeners()
+    ]

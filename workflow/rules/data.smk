@@ -1,0 +1,25 @@
+# The embedded demo dataset: synthetic songs in the MUSDB18-HQ layout with Cadenza
+# metadata, built offline and deterministically (a rebuild is bit-identical).
+
+if DATA["build_demo"]:
+
+    checkpoint demo_data:
+        input:
+            listeners=DATA["demo_listeners_source"],
+        output:
+            songs=ROOT / "metadata/musdb18.valid.json",
+            train_songs=ROOT / "metadata/musdb18.train.json",
+            listeners=ROOT / "metadata/listeners.valid.json",
+            train_listeners=ROOT / "metadata/listeners.train.json",
+        params:
+            root=str(ROOT),
+        log:
+            "results/logs/demo_data.log",
+        conda:
+            "../../envs/demo.yaml"
+        resources:
+            mem_mb=2000,
+            runtime=15,
+        threads: 2
+        script:
+            "../scripts/build_demo_data.py"

@@ -1,0 +1,50 @@
+# Per-listener enhancement (NAL-R per ear, optional compressor) and FLAC encoding in
+# the official layout: <listener>/<song>/<listener>_<song>_<side>_<stem>.flac (+.txt)
+# and <listener>_<song>_remix.flac.
+
+
+rule enhance:
+    input:
+        stems="results/separated/{separator}/{song}.npz",
+    output:
+        temp("results/amplified/{separator}/{listener}/{song}.npz"),
+    params:
+        listener=listener_audiogram,
+        nalr=lambda w: {"nfir": config["enhancement"]["nalr"]["nfir"], "fs": 44100},
+        compressor=config["enhancement"]["compressor"],
+        apply_compressor=config["enhancement"]["apply_compressor"],
+    log:
+        "results/logs/enhance/{separator}/{listener}/{song}.log",
+    conda:
+        "../../envs/enhancement.yaml"
+    threads: 1
+    resources:
+        mem_mb=lambda w: 1000 + int(song_seconds(w.song) * 44100 * 8 * 8 * 3 / 2**20),
+        runtime=10,
+    script:
+        "../scripts/enhance.py"
+
+
+rule encode:
+    input:
+        "results/amplified/{separator}/{listener}/{song}.npz",
+    output:
+        stems=[
+            f"results/enhanced/{{separator}}/{{listener}}/{{song}}/{{listener}}_{{song}}_{c}.{ext}"
+            for c in STEM_CHANNELS
+            for ext in ("flac", "txt")
+        ],
+        remix="results/enhanced/{separator}/{listener}/{song}/{listener}_{song}_remix.flac",
+    params:
+        root=lambda w: enhanced_root(w.separator),
+        soft_clip=config["enhancement"]["soft_clip"],
+    log:
+        "results/logs/encode/{separator}/{listener}/{song}.log",
+    conda:
+        "../../envs/enhancement.yaml"
+    threads: 1
+    resources:
+        mem_mb=lambda w: 1000 + int(song_seconds(w.song) * 44100 * 8 * 8 * 3 / 2**20),
+        runtime=10,
+    script:
+        "../scripts/encode.py"

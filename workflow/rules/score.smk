@@ -1,0 +1,68 @@
+# HAAQI scoring by the official CAD1 evaluation (pyclarity 0.3.4), per pair, then
+# aggregation into the official CSV per separator and a summary across separators.
+
+
+rule score:
+    input:
+        stems=enhanced_stems,
+        references=reference_stems,
+    output:
+        "results/scores/{separator}/{listener}/{song}.csv",
+    params:
+        listener=listener_audiogram,
+        split=lambda w: songs()[w.song],
+        music_dir=str(MUSIC_DIR),
+        root=lambda w: enhanced_root(w.separator),
+        segment=scored_segment,
+        engine=config["scoring"]["engine"],
+    log:
+        "results/logs/score/{separator}/{listener}/{song}.log",
+    benchmark:
+        "results/benchmarks/score/{separator}/{listener}/{song}.tsv"
+    conda:
+        "../../envs/evaluation.yaml"
+    threads: 1
+    resources:
+        mem_mb=lambda w: resources.scoring_mem_mb(
+            scored_seconds(w), config["scoring"]["engine"]
+        ),
+        runtime=lambda w: resources.scoring_runtime_min(
+            scored_seconds(w), config["scoring"]["engine"]
+        ),
+    script:
+        "../scripts/score.py"
+
+
+rule aggregate_scores:
+    input:
+        pair_scores,
+    output:
+        "results/scores/{separator}.csv",
+    log:
+        "results/logs/aggregate/{separator}.log",
+    conda:
+        "../../envs/evaluation.yaml"
+    resources:
+        mem_mb=500,
+        runtime=5,
+    script:
+        "../scripts/aggregate_scores.py"
+
+
+rule summary:
+    input:
+        expand("results/scores/{separator}.csv", separator=enabled_separators()),
+    output:
+        csv=report("results/summary.csv", caption="../report/summary.rst", category="Scores"),
+        md="results/summary.md",
+    params:
+        separators=enabled_separators(),
+    log:
+        "results/logs/summary.log",
+    conda:
+        "../../envs/evaluation.yaml"
+    resources:
+        mem_mb=500,
+        runtime=5,
+    script:
+        "../scripts/summary.py"

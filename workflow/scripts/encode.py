@@ -1,0 +1,24 @@
+"""Snakemake job: write one pair's 8 stem FLACs and its remix FLAC."""
+
+from pathlib import Path
+
+from vdbo.audio_io import MUSDB_SAMPLE_RATE
+from vdbo.encoding import write_remix, write_stems
+from vdbo.jobs import run_job
+from vdbo.separators.run import load_stems
+
+STEM_RATE, REMIX_RATE = 24000, 32000
+
+
+def main(sm):
+    processed = load_stems(Path(sm.input[0]))
+    w = sm.wildcards
+    write_stems(
+        processed, Path(sm.params.root), w.listener, w.song, MUSDB_SAMPLE_RATE, STEM_RATE
+    )
+    write_remix(
+        processed, Path(sm.output.remix), MUSDB_SAMPLE_RATE, REMIX_RATE, sm.params.soft_clip
+    )
+
+
+run_job(snakemake, main)

@@ -1,0 +1,25 @@
+"""Snakemake job: official HAAQI scores of one (song, listener) pair."""
+
+from pathlib import Path
+
+from vdbo.jobs import run_job
+from vdbo.scoring import score_pair, write_pair_scores
+
+
+def main(sm):
+    w = sm.wildcards
+    segment = None if sm.params.segment is None else tuple(sm.params.segment)
+    score, per_stem = score_pair(
+        w.song,
+        w.listener,
+        dict(sm.params.listener),
+        sm.params.split,
+        Path(sm.params.music_dir),
+        Path(sm.params.root),
+        segment=segment,
+        engine=sm.params.engine,
+    )
+    write_pair_scores(Path(sm.output[0]), w.song, w.listener, score, per_stem)
+
+
+run_job(snakemake, main)
