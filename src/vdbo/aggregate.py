@@ -24,8 +24,12 @@ OFFICIAL_COLUMNS = [
 
 
 def concat_scores(pair_csvs: list[Path], out: Path) -> pd.DataFrame:
-    """One separator's scores: the pair rows in the given order, official columns."""
-    frames = [pd.read_csv(p, dtype={"song": str, "listener": str}) for p in pair_csvs]
+    """One separator's scores: the pair rows in the given order, official columns.
+
+    Values are carried as the official writer's text: a float round trip through
+    pandas' parser can change the last digit.
+    """
+    frames = [pd.read_csv(p, dtype=str, keep_default_na=False) for p in pair_csvs]
     table = pd.concat(frames, ignore_index=True)[OFFICIAL_COLUMNS]
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -37,7 +41,7 @@ def summarise(tables: dict[str, Path]) -> pd.DataFrame:
     """Mean HAAQI per separator, overall and per stem (left and right averaged)."""
     rows = []
     for separator, path in tables.items():
-        t = pd.read_csv(path)
+        t = pd.read_csv(path, float_precision="round_trip")
         row = {"separator": separator, "pairs": len(t), "haaqi": t["score"].mean()}
         for stem in STEMS:
             row[stem] = t[[f"left_{stem}", f"right_{stem}"]].to_numpy().mean()

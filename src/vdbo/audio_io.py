@@ -71,5 +71,5 @@ def read_wav_int16(
 def read_wav_float(
     path: str | Path, sample_rate: int = MUSDB_SAMPLE_RATE, channels: int = 2
 ) -> np.ndarray:
-    """Read a validated WAV scaled as the official recipes do: float32, (samples, ch)."""
+    """A validated WAV scaled as the official recipes do: float32 (samples, ch)."""
     return (read_wav_int16(path, sample_rate, channels) / 32768.0).astype(np.float32)

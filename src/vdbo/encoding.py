@@ -29,7 +29,7 @@ def write_stems(
     sample_rate: int,
     stem_sample_rate: int,
 ) -> list[Path]:
-    """Eight ``<listener>_<song>_<side>_<stem>.flac`` plus their ``.txt`` scale factors."""
+    """Eight ``<listener>_<song>_<side>_<stem>.flac`` and ``.txt`` scale factors."""
     from recipes.cad1.task1.baseline.enhance import save_flac_signal
 
     final_dir = layout.pair_dir(root, listener, song)

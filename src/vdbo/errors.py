@@ -1,4 +1,4 @@
-"""One exception type for bad user input, so every entry point reports it the same way."""
+"""One exception type for bad input, so every entry point reports it alike."""
 
 from __future__ import annotations
 

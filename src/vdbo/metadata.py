@@ -19,24 +19,30 @@ def read_json(path: str | Path) -> Any:
     """Parse a JSON file, reporting malformed JSON with its position and the file."""
     path = Path(path)
     if not path.is_file():
-        raise InputError(path, "file not found", "check the metadata paths in the config")
+        raise InputError(
+            path, "file not found", "check the metadata paths in the config"
+        )
     try:
         return json.loads(path.read_text(encoding="utf-8"))
     except (json.JSONDecodeError, UnicodeDecodeError) as err:
         raise InputError(
-            path, f"malformed JSON ({err})", "fix the syntax (e.g. `python -m json.tool`)"
+            path,
+            f"malformed JSON ({err})",
+            "fix the syntax (e.g. `python -m json.tool`)",
         ) from err
 
 
 def load_listeners(path: str | Path) -> dict[str, dict]:
-    """Listeners ``{id: {name, audiogram_cfs, audiogram_levels_l, audiogram_levels_r}}``."""
+    """Listeners ``{id: {name, audiogram_cfs, audiogram_levels_l/_r}}``."""
     data = read_json(path)
     if not isinstance(data, dict):
         raise InputError(
             path, "expected an object {listener_id: {...}}", "use the Cadenza format"
         )
     for lid, info in data.items():
-        missing = [k for k in LISTENER_KEYS if not isinstance(info, dict) or k not in info]
+        missing = [
+            k for k in LISTENER_KEYS if not isinstance(info, dict) or k not in info
+        ]
         if missing:
             raise InputError(
                 path,
@@ -111,7 +117,9 @@ def load_segments(path: str | Path | None) -> dict[str, tuple[float, float]]:
     data = read_json(path)
     segments = {}
     for song, entry in data.items() if isinstance(data, dict) else []:
-        entry = entry.get("objective_evaluation", entry) if isinstance(entry, dict) else {}
+        entry = (
+            entry.get("objective_evaluation", entry) if isinstance(entry, dict) else {}
+        )
         if not {"start", "end"} <= set(entry) or not entry["end"] > entry["start"] >= 0:
             raise InputError(
                 path,

@@ -24,11 +24,13 @@ def audio_seconds(path: str | Path) -> float:
 
 
 def scoring_mem_mb(seconds: float, engine: str = "official") -> int:
-    """Peak memory of one scoring job: one HAAQI call at a time, plus the interpreter."""
+    """Peak memory of a scoring job: one HAAQI call at a time, plus Python."""
     return int(BASE_MB + math.ceil(HAAQI_MB_PER_SECOND[engine] * seconds))
 
 
-def scoring_runtime_min(seconds: float, engine: str = "official", threads: int = 1) -> int:
+def scoring_runtime_min(
+    seconds: float, engine: str = "official", threads: int = 1
+) -> int:
     """Wall minutes for 8 HAAQI calls, with a 2x margin for slow nodes."""
     cpu = 8 * HAAQI_CPU_S_PER_SECOND[engine] * seconds / max(1, threads)
     return int(5 + math.ceil(2 * cpu / 60))

@@ -35,7 +35,9 @@ def haaqi_engine(engine: str) -> Iterator[None]:
         yield
         return
     if engine != "fast":
-        raise InputError(None, f"unknown HAAQI engine {engine!r}", f"use one of {ENGINES}")
+        raise InputError(
+            None, f"unknown HAAQI engine {engine!r}", f"use one of {ENGINES}"
+        )
     from vdbo.haaqi import compute_haaqi as fast
 
     original = official.compute_haaqi
@@ -75,9 +77,11 @@ def _stage_segment(
         if b > len(ref):
             raise InputError(
                 music_dir / split / song / f"{stem}.wav",
-                f"is {len(ref) / MUSDB_SAMPLE_RATE:.2f} s long, shorter than the scored "
+                f"is {len(ref) / MUSDB_SAMPLE_RATE:.2f} s long, shorter than the "
+                f"scored "
                 f"segment end {end_s} s",
-                "shorten the segment in the config (`scoring.segment`) or segments file",
+                "shorten the segment in the config (`scoring.segment`) or the "
+                "segments file",
             )
         wavfile.write(ref_dir / f"{stem}.wav", MUSDB_SAMPLE_RATE, ref[a:b])
     out_root = tmp / "enhanced"
@@ -111,7 +115,9 @@ def score_pair(
     for channel in layout.STEM_CHANNELS:
         path = layout.stem_file(enhanced_root, listener_id, song, channel)
         if not path.is_file():
-            raise InputError(path, "enhanced stem not found", "run the encode step first")
+            raise InputError(
+                path, "enhanced stem not found", "run the encode step first"
+            )
     with tempfile.TemporaryDirectory(prefix="vdbo-score-") as tmp:
         if segment is not None:
             music_dir, enhanced_root = _stage_segment(

@@ -15,11 +15,19 @@ os.environ["PYTHONPATH"] = os.pathsep.join(
     p for p in (VDBO_SRC, os.environ.get("PYTHONPATH")) if p
 )
 
+
+envvars:
+    "PYTHONPATH",
+
+
 from vdbo import metadata, resources  # noqa: E402
+from vdbo.config_check import config_problems  # noqa: E402
 from vdbo.layout import STEM_CHANNELS  # noqa: E402
 
-
-validate(config, workflow.source_path("../schemas/config.schema.yaml"))
+SCHEMA = workflow.source_path("../schemas/config.schema.yaml")
+if problems := config_problems(config, SCHEMA):
+    raise ValueError("Invalid configuration:\n  " + "\n  ".join(problems))
+validate(config, SCHEMA)  # fills in the schema's defaults
 
 DATA = config["data"]
 ROOT = Path(DATA["root"])
@@ -84,7 +92,10 @@ def track_file(name):
 
 
 def reference_stems(wildcards):
-    return [track_dir(wildcards.song) / f"{s}.wav" for s in ("vocals", "drums", "bass", "other")]
+    return [
+        track_dir(wildcards.song) / f"{s}.wav"
+        for s in ("vocals", "drums", "bass", "other")
+    ]
 
 
 def oracle_references(wildcards):
@@ -137,3 +148,10 @@ def pair_scores(wildcards):
         for song in songs()
         for lid in listeners()
     ]
+
+
+# Existing data is checked up front: a listener or song named in the config but absent
+# from the metadata fails here, before any job runs.
+if not DATA["build_demo"]:
+    songs()
+    listeners()

@@ -5,14 +5,14 @@ if DATA["build_demo"]:
 
     checkpoint demo_data:
         input:
-            listeners=DATA["demo_listeners_source"],
+            listeners=Path(workflow.basedir) / DATA["demo_listeners_source"],
         output:
             songs=ROOT / "metadata/musdb18.valid.json",
             train_songs=ROOT / "metadata/musdb18.train.json",
             listeners=ROOT / "metadata/listeners.valid.json",
             train_listeners=ROOT / "metadata/listeners.train.json",
         params:
-            root=str(ROOT),
+            root=lambda w, output: Path(output.songs).parents[1],
         log:
             "results/logs/demo_data.log",
         conda:

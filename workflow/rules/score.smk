@@ -53,7 +53,9 @@ rule summary:
     input:
         expand("results/scores/{separator}.csv", separator=enabled_separators()),
     output:
-        csv=report("results/summary.csv", caption="../report/summary.rst", category="Scores"),
+        csv=report(
+            "results/summary.csv", caption="../report/summary.rst", category="Scores"
+        ),
         md="results/summary.md",
     params:
         separators=enabled_separators(),

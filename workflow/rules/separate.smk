@@ -19,9 +19,11 @@ rule separate:
         "../../envs/separation.yaml"
     threads: 2
     resources:
-        gpu=lambda w: 0
-        if config["separators"][w.separator]["kind"] in ("oracle", "mixture")
-        else config["separation"]["gpus"],
+        gpu=lambda w: (
+            0
+            if config["separators"][w.separator]["kind"] in ("oracle", "mixture")
+            else config["separation"]["gpus"]
+        ),
         mem_mb=lambda w: resources.separation_mem_mb(song_seconds(w.song)),
         runtime=lambda w: 10 + int(song_seconds(w.song) / 10),
     script:

@@ -14,10 +14,19 @@ def main(sm):
     processed = load_stems(Path(sm.input[0]))
     w = sm.wildcards
     write_stems(
-        processed, Path(sm.params.root), w.listener, w.song, MUSDB_SAMPLE_RATE, STEM_RATE
+        processed,
+        Path(sm.params.root),
+        w.listener,
+        w.song,
+        MUSDB_SAMPLE_RATE,
+        STEM_RATE,
     )
     write_remix(
-        processed, Path(sm.output.remix), MUSDB_SAMPLE_RATE, REMIX_RATE, sm.params.soft_clip
+        processed,
+        Path(sm.output.remix),
+        MUSDB_SAMPLE_RATE,
+        REMIX_RATE,
+        sm.params.soft_clip,
     )
 
 

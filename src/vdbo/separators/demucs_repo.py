@@ -1,4 +1,4 @@
-"""Demucs-package models (e.g. ``htdemucs``) from the demucs cache or a local repo folder.
+"""Demucs-package models (e.g. ``htdemucs``) from demucs' cache or a local repo.
 
 ``demucs.pretrained.get_model`` reads a local repository (``<signature>.th`` files and
 ``<name>.yaml`` bags) when ``repo`` is given, else its remote list through torch hub.

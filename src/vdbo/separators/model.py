@@ -16,7 +16,7 @@ import torch
 
 @dataclass
 class SeparationModel:
-    """A separator ready for ``recipes.cad1.task1.baseline.enhance.decompose_signal``."""
+    """A separator ready for the baseline's ``decompose_signal``."""
 
     module: torch.nn.Module
     sample_rate: int

@@ -35,7 +35,9 @@ def load_model(spec: dict, device: str = "cpu") -> SeparationModel:
         from vdbo.training.checkpoint import load_separation_model
 
         return load_separation_model(Path(spec["checkpoint"]), device)
-    raise InputError(None, f"unknown separator kind {kind!r}", f"use one of {MODEL_KINDS}")
+    raise InputError(
+        None, f"unknown separator kind {kind!r}", f"use one of {MODEL_KINDS}"
+    )
 
 
 def separate_with_model(
@@ -66,13 +68,18 @@ def separate_with_model(
             None,
             model.normalise,
         )
-    return {s: np.stack([stems[f"left_{s}"], stems[f"right_{s}"]]) for s in model.sources}
+    return {
+        s: np.stack([stems[f"left_{s}"], stems[f"right_{s}"]]) for s in model.sources
+    }
 
 
 def separate_track(
-    spec: dict, track_dir: Path, device: str = "cpu", model: SeparationModel | None = None
+    spec: dict,
+    track_dir: Path,
+    device: str = "cpu",
+    model: SeparationModel | None = None,
 ) -> dict[str, np.ndarray]:
-    """Stems ``{stem: (2, samples) float32}`` of one track for the given separator spec."""
+    """Stems ``{stem: (2, samples) float32}`` of one track for a separator spec."""
     track_dir = Path(track_dir)
     kind = spec["kind"]
     if kind == "oracle":

@@ -17,7 +17,8 @@ import torch
 from vdbo.errors import InputError
 from vdbo.separators.model import SeparationModel
 
-HDEMUCS_ASSET = "models/hdemucs_high_trained.pt"
+HDEMUCS_ASSET = "models/hdemucs_high_musdbhq_only.pt"
+"""torchaudio's asset of ``HDEMUCS_HIGH_MUSDB`` (MUSDB18-HQ only: the CAD1 baseline)."""
 HDEMUCS_URL = f"https://download.pytorch.org/torchaudio/{HDEMUCS_ASSET}"
 
 UMXHQ_URLS = {
@@ -31,14 +32,18 @@ UMXHQ_URLS = {
 _NETWORK_ERRORS = (URLError, ConnectionError, TimeoutError, OSError)
 
 
-def hdemucs_weights_path() -> Path:
+def _hub_dir(torch_home: Path | None) -> Path:
+    return Path(torch_home) / "hub" if torch_home else Path(torch.hub.get_dir())
+
+
+def hdemucs_weights_path(torch_home: Path | None = None) -> Path:
     """Where torchaudio's ``HDEMUCS_HIGH_MUSDB`` looks for its weights."""
-    return Path(torch.hub.get_dir()) / "torchaudio" / HDEMUCS_ASSET
+    return _hub_dir(torch_home) / "torchaudio" / HDEMUCS_ASSET
 
 
-def umxhq_weights_paths() -> dict[str, Path]:
+def umxhq_weights_paths(torch_home: Path | None = None) -> dict[str, Path]:
     """Where ``torch.hub.load_state_dict_from_url`` caches the umxhq checkpoints."""
-    folder = Path(torch.hub.get_dir()) / "checkpoints"
+    folder = _hub_dir(torch_home) / "checkpoints"
     return {t: folder / os.path.basename(url) for t, url in UMXHQ_URLS.items()}
 
 
@@ -62,7 +67,9 @@ def load_hdemucs(device: str | torch.device = "cpu") -> SeparationModel:
     except _NETWORK_ERRORS as err:
         if path.exists() and path.stat().st_size == 0:
             path.unlink()
-        raise _missing({"model": (path, HDEMUCS_URL)}, err, "HDEMUCS_HIGH_MUSDB") from err
+        raise _missing(
+            {"model": (path, HDEMUCS_URL)}, err, "HDEMUCS_HIGH_MUSDB"
+        ) from err
     module.to(device).eval()
     return SeparationModel(
         module=module,
@@ -94,7 +101,9 @@ def load_openunmix(
                     "<target>.pth for vocals, drums, bass and other",
                 )
     elif model != "umxhq" and "/" in model:
-        raise InputError(folder, "model folder not found", "check the separator's model")
+        raise InputError(
+            folder, "model folder not found", "check the separator's model"
+        )
     try:
         module = umx_utils.load_separator(
             model_str_or_path=model, targets=targets, niter=niter, device=device

@@ -1,0 +1,56 @@
+"""The config schema documents every key, fills defaults and names a bad key."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+from snakemake.utils import validate
+
+from vdbo.config_check import config_problems
+
+REPO = Path(__file__).resolve().parents[1]
+SCHEMA = REPO / "workflow/schemas/config.schema.yaml"
+
+
+def test_shipped_configs_are_valid():
+    for name in ("config.yaml", "musdb18hq.yaml"):
+        config = yaml.safe_load((REPO / "config" / name).read_text())
+        assert config_problems(config, SCHEMA) == [], name
+
+
+def test_defaults_are_filled_in():
+    config = {"data": {"root": "/x"}}
+    validate(config, str(SCHEMA))
+    assert config["scoring"]["engine"] == "official"
+    assert config["enhancement"]["nalr"]["nfir"] == 220
+    assert config["enhancement"]["compressor"]["threshold"] == 0.35
+    assert config["separators"]["oracle"] == {"kind": "oracle", "enabled": True}
+
+
+def test_bad_keys_are_named():
+    config = {
+        "data": {"root": "/x", "rooot": "/y"},
+        "scoring": {"engine": "turbo", "segment": {"start": 5}},
+        "separators": {"mine": {"kind": "magic"}},
+    }
+    problems = "\n".join(config_problems(config, SCHEMA))
+    assert "config key data: Additional properties" in problems and "rooot" in problems
+    assert "config key scoring.engine: 'turbo' is not one of" in problems
+    assert "config key scoring.segment: 'end' is a required property" in problems
+    assert "config key separators.mine.kind" in problems
+
+
+def test_every_key_is_documented():
+    schema = yaml.safe_load(SCHEMA.read_text())
+
+    def walk(node, path):
+        for key, sub in node.get("properties", {}).items():
+            is_leaf = "properties" not in sub
+            if is_leaf and not ("description" in sub or "default" in sub):
+                raise AssertionError(f"{path}{key} has neither description nor default")
+            walk(sub, f"{path}{key}.")
+
+    walk(schema, "")
+    for key in schema["properties"]:
+        assert "description" in schema["properties"][key], key
