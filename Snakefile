@@ -15,6 +15,7 @@ include: "workflow/rules/data.smk"
 include: "workflow/rules/separate.smk"
 include: "workflow/rules/enhance.smk"
 include: "workflow/rules/score.smk"
+include: "workflow/rules/remix.smk"
 
 
 rule all:

@@ -49,13 +49,29 @@ def summarise(tables: dict[str, Path]) -> pd.DataFrame:
     return pd.DataFrame(rows).sort_values("haaqi", ascending=False, ignore_index=True)
 
 
-def write_summary(summary: pd.DataFrame, csv_path: Path, md_path: Path) -> None:
-    """The summary as CSV (for tools) and a Markdown table (for people)."""
-    summary.to_csv(csv_path, index=False, float_format="%.4f")
-    header = "| " + " | ".join(summary.columns) + " |"
-    rule = "|" + "|".join("---" for _ in summary.columns) + "|"
-    lines = [header, rule]
-    for _, r in summary.iterrows():
+def markdown_table(table: pd.DataFrame) -> str:
+    """A DataFrame as a Markdown table, floats to 4 decimals."""
+    lines = ["| " + " | ".join(table.columns) + " |"]
+    lines.append("|" + "|".join("---" for _ in table.columns) + "|")
+    for _, r in table.iterrows():
         cells = [f"{v:.4f}" if isinstance(v, float) else str(v) for v in r]
         lines.append("| " + " | ".join(cells) + " |")
-    Path(md_path).write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return "\n".join(lines) + "\n"
+
+
+def write_summary(
+    summary: pd.DataFrame,
+    csv_path: Path,
+    md_path: Path,
+    remix: pd.DataFrame | None = None,
+) -> None:
+    """The summary as CSV (for tools) and Markdown (for people), remixes included."""
+    summary.to_csv(csv_path, index=False, float_format="%.4f")
+    text = "## HAAQI of the eight stems (official CAD1 evaluation)\n\n"
+    text += markdown_table(summary)
+    if remix is not None and len(remix):
+        remix.to_csv(Path(csv_path).with_name("remix_summary.csv"), index=False,
+                     float_format="%.4f")  # fmt: skip
+        text += "\n## Personalised remixes: loudness, peaks, remix HAAQI\n\n"
+        text += markdown_table(remix)
+    Path(md_path).write_text(text, encoding="utf-8")

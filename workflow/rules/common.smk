@@ -155,3 +155,53 @@ def pair_scores(wildcards):
 if not DATA["build_demo"]:
     songs()
     listeners()
+
+
+# --- personalised remixes -------------------------------------------------------
+
+
+def remix_strategies():
+    return list(config["remix"]["strategies"])
+
+
+def remix_config(wildcards):
+    return dict(config["remix"]["strategies"][wildcards.strategy])
+
+
+def remix_override(wildcards):
+    """This listener's row of the override table, if the strategy takes overrides.
+
+    Passed as a param, so editing one listener's row reruns only that listener.
+    """
+    from vdbo.remix import get_strategy, load_overrides
+
+    table = config["remix"]["overrides"]
+    strategy = get_strategy(remix_config(wildcards)["strategy"])
+    if not table or not strategy.accepts_overrides:
+        return None
+    name = listeners()[wildcards.listener].get("name", wildcards.listener)
+    return load_overrides(table).get(name)
+
+
+def remix_dir(wildcards):
+    w = wildcards
+    return f"results/remix/{w.strategy}/{w.separator}/{w.listener}/{w.song}"
+
+
+def remix_pairs(wildcards):
+    """Per-pair remix stats (and HAAQI) of one strategy and separator."""
+    kind = "remix_haaqi" if config["remix"]["haaqi"] else "remix"
+    return [
+        f"results/remix/{wildcards.strategy}/{wildcards.separator}/{lid}/{song}/"
+        f"{lid}_{song}_{kind}.json"
+        for song in songs()
+        for lid in listeners()
+    ]
+
+
+def remix_tables():
+    return expand(
+        "results/scores/remix-{strategy}/{separator}.csv",
+        strategy=remix_strategies(),
+        separator=enabled_separators(),
+    )

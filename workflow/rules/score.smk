@@ -51,7 +51,8 @@ rule aggregate_scores:
 
 rule summary:
     input:
-        expand("results/scores/{separator}.csv", separator=enabled_separators()),
+        scores=expand("results/scores/{separator}.csv", separator=enabled_separators()),
+        remix=remix_tables(),
     output:
         csv=report(
             "results/summary.csv", caption="../report/summary.rst", category="Scores"
@@ -59,6 +60,7 @@ rule summary:
         md="results/summary.md",
     params:
         separators=enabled_separators(),
+        remix_keys=[[s, sep] for s in remix_strategies() for sep in enabled_separators()],
     log:
         "results/logs/summary.log",
     conda:

@@ -1,14 +1,17 @@
-"""Snakemake job: mean HAAQI per separator and stem."""
+"""Snakemake job: mean HAAQI per separator and stem, and the remix statistics."""
 
 from pathlib import Path
 
 from vdbo.aggregate import summarise, write_summary
 from vdbo.jobs import run_job
+from vdbo.remix_scoring import remix_summary
 
 
 def main(sm):
-    tables = dict(zip(sm.params.separators, map(Path, sm.input), strict=True))
-    write_summary(summarise(tables), Path(sm.output.csv), Path(sm.output.md))
+    tables = dict(zip(sm.params.separators, map(Path, sm.input.scores), strict=True))
+    remix_keys = [tuple(k) for k in sm.params.remix_keys]
+    remix = remix_summary(dict(zip(remix_keys, map(Path, sm.input.remix), strict=True)))
+    write_summary(summarise(tables), Path(sm.output.csv), Path(sm.output.md), remix)
 
 
 run_job(snakemake, main)

@@ -1,0 +1,137 @@
+"""Writing the remix as the challenge expects it: 32 kHz, 16-bit FLAC, plus stats.
+
+``baseline`` goes through the official ``save_flac_signal`` unchanged (resample, tanh
+soft clip, clip, 16-bit, FLAC), so its file is the official one. Every other strategy
+is resampled the same way (pyclarity ``resample``, soxr HQ), then made level-safe
+(:mod:`vdbo.remix.level_safety`) and encoded with pyclarity's ``FlacEncoder``.
+The stats are measured on the samples in the file, so they describe what the listener
+hears.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from vdbo.errors import InputError
+from vdbo.remix.config import resolve_config
+from vdbo.remix.level_safety import make_level_safe
+from vdbo.remix.loudness import integrated_loudness, sample_peak_dbfs, true_peak_dbtp
+from vdbo.remix.registry import get_strategy
+
+REMIX_SAMPLE_RATE = 32000
+"""Official CAD1 ``remix_sample_rate``."""
+STEMS_SAMPLE_RATE = 44100
+"""Rate of the processed stems and hence of :func:`vdbo.remix.remix`'s output."""
+
+
+def _official_save_flac_signal():
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # hydra version_base notice
+        from recipes.cad1.task1.baseline.enhance import save_flac_signal
+    return save_flac_signal
+
+
+def _json_number(value: float) -> float | None:
+    """JSON has no infinities: report them (silence) as null."""
+    return float(value) if math.isfinite(value) else None
+
+
+def write_remix(
+    signal: np.ndarray,
+    path: str | Path,
+    strategy_config: dict | None,
+    gains_db: dict[str, float] | None = None,
+    sample_rate: int = STEMS_SAMPLE_RATE,
+) -> dict[str, Any]:
+    """Write the stereo remix ``signal`` (samples, 2) to the FLAC file ``path``.
+
+    Args:
+        signal: output of :func:`vdbo.remix.remix`.
+        path: the ``*_remix.flac`` file to write (parent folders are created).
+        strategy_config: the remix config (see :mod:`vdbo.remix.config`).
+        gains_db: the gains :func:`remix` returned, copied into the stats.
+        sample_rate: rate of ``signal``.
+
+    Returns:
+        JSON-ready stats: strategy, gains_db, level_safe, loudness_target_lufs,
+        true_peak_limit_dbtp, integrated_loudness_lufs, true_peak_dbtp,
+        sample_peak_dbfs, gain_applied_db, limiter_gain_reduction_max_db,
+        sample_rate (null stands for minus infinity, i.e. silence).
+    """
+    config = resolve_config(strategy_config)
+    strategy = get_strategy(config["strategy"])
+    path = Path(path)
+    signal = np.asarray(signal, dtype=np.float64)
+    if signal.ndim != 2 or signal.shape[1] != 2:
+        raise InputError(
+            path,
+            f"remix has shape {signal.shape}, expected (samples, 2)",
+            "pass the stereo output of vdbo.remix.remix",
+        )
+    path.parent.mkdir(parents=True, exist_ok=True)
+
+    if strategy.level_safe:
+        from clarity.utils.flac_encoder import FlacEncoder
+        from clarity.utils.signal_processing import resample
+
+        resampled = resample(signal, sample_rate, REMIX_SAMPLE_RATE)
+        result = make_level_safe(
+            resampled,
+            REMIX_SAMPLE_RATE,
+            config["loudness_target_lufs"],
+            config["true_peak_limit_dbtp"],
+            config["limiter_lookahead_ms"],
+            config["limiter_hold_ms"],
+        )
+        FlacEncoder().encode(result.samples, REMIX_SAMPLE_RATE, path)
+        measured = {
+            "integrated_loudness_lufs": result.integrated_loudness_lufs,
+            "true_peak_dbtp": result.true_peak_dbtp,
+            "sample_peak_dbfs": result.sample_peak_dbfs,
+            "gain_applied_db": result.gain_applied_db,
+            "limiter_gain_reduction_max_db": result.limiter_gain_reduction_max_db,
+        }
+    else:
+        _official_save_flac_signal()(
+            signal=signal,
+            filename=path,
+            signal_sample_rate=sample_rate,
+            output_sample_rate=REMIX_SAMPLE_RATE,
+            do_clip_signal=True,
+            do_soft_clip=config["soft_clip"],
+        )
+        measured = measure_flac(path)
+        measured["gain_applied_db"] = 0.0
+        measured["limiter_gain_reduction_max_db"] = 0.0
+
+    return {
+        "strategy": strategy.name,
+        "gains_db": None if gains_db is None else dict(gains_db),
+        "level_safe": strategy.level_safe,
+        "loudness_target_lufs": (
+            config["loudness_target_lufs"] if strategy.level_safe else None
+        ),
+        "true_peak_limit_dbtp": (
+            config["true_peak_limit_dbtp"] if strategy.level_safe else None
+        ),
+        **{key: _json_number(value) for key, value in measured.items()},
+        "sample_rate": REMIX_SAMPLE_RATE,
+    }
+
+
+def measure_flac(path: str | Path) -> dict[str, float]:
+    """Loudness (LUFS), true peak (dBTP) and sample peak (dBFS) of a 16-bit FLAC."""
+    from clarity.utils.flac_encoder import FlacEncoder
+
+    samples, sample_rate = FlacEncoder.decode(path)
+    decoded = samples / 32768.0
+    return {
+        "integrated_loudness_lufs": integrated_loudness(decoded, int(sample_rate)),
+        "true_peak_dbtp": true_peak_dbtp(decoded),
+        "sample_peak_dbfs": sample_peak_dbfs(decoded),
+    }

@@ -1,0 +1,87 @@
+"""The objective view of the personalised remixes: HAAQI per ear and level statistics.
+
+Seeding follows the official CAD1 evaluation (numpy seeded from the song's md5), so a
+remix HAAQI is reproducible and comparable across strategies.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+
+from vdbo.audio_io import read_wav_float
+
+STAT_COLUMNS = [
+    "song",
+    "listener",
+    "strategy",
+    "integrated_loudness_lufs",
+    "true_peak_dbtp",
+    "sample_peak_dbfs",
+    "gain_applied_db",
+    "limiter_gain_reduction_max_db",
+]
+
+
+def score_remix(
+    flac: Path,
+    references: dict[str, Path],
+    gains_db: dict[str, float],
+    listener: dict,
+    song: str,
+    segment: tuple[float, float] | None,
+    engine: str = "official",
+) -> dict[str, float]:
+    """``{"left", "right", "mean"}`` HAAQI of the remix FLAC for ``listener``."""
+    from clarity.utils.flac_encoder import read_flac_signal
+    from recipes.cad1.task1.baseline.evaluate import set_song_seed
+
+    from vdbo.remix import remix_haaqi
+
+    signal, rate = read_flac_signal(Path(flac))
+    stems = {stem: read_wav_float(path) for stem, path in references.items()}
+    compute = None
+    if engine == "fast":
+        from vdbo.haaqi import compute_haaqi as compute
+    set_song_seed(song)
+    return remix_haaqi(
+        signal, int(rate), stems, gains_db, listener, segment=segment,
+        compute_haaqi=compute,
+    )  # fmt: skip
+
+
+def remix_table(pair_jsons: list[Path]) -> pd.DataFrame:
+    """One row per pair: level statistics, gains per stem and side, HAAQI if scored."""
+    rows = []
+    for path in pair_jsons:
+        stats = json.loads(Path(path).read_text())
+        row = {k: stats.get(k) for k in STAT_COLUMNS}
+        row.update({f"gain_{k}_db": v for k, v in stats.get("gains_db", {}).items()})
+        row.update({k: v for k, v in stats.items() if k.startswith("haaqi_")})
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def remix_summary(tables: dict[tuple[str, str], Path]) -> pd.DataFrame:
+    """Per (strategy, separator): loudness spread across listeners, peaks, HAAQI."""
+    rows = []
+    for (strategy, separator), path in tables.items():
+        t = pd.read_csv(path)
+        loud = t["integrated_loudness_lufs"]
+        row = {
+            "strategy": strategy,
+            "separator": separator,
+            "pairs": len(t),
+            "loudness_mean_lufs": loud.mean(),
+            "loudness_spread_lu": loud.max() - loud.min(),
+            "true_peak_max_dbtp": t["true_peak_dbtp"].max(),
+            "limiter_max_db": t["limiter_gain_reduction_max_db"].max(),
+        }
+        if "haaqi_mean" in t:
+            row["remix_haaqi"] = t["haaqi_mean"].mean()
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+

@@ -1,0 +1,30 @@
+"""Snakemake job: one listener's remix of one song with one remix strategy."""
+
+import json
+from pathlib import Path
+
+from vdbo.enhancement import amplify_stems
+from vdbo.jobs import run_job
+from vdbo.remix import remix, write_remix
+from vdbo.separators.run import load_stems
+
+
+def main(sm):
+    listener = dict(sm.params.listener)
+    processed = amplify_stems(
+        load_stems(Path(sm.input.stems)),
+        listener,
+        dict(sm.params.nalr),
+        dict(sm.params.compressor),
+        sm.params.apply_compressor,
+    )
+    override = sm.params.override
+    overrides = None if override is None else {listener["name"]: dict(override)}
+    config = dict(sm.params.strategy)
+    signal, gains_db = remix(processed, listener, config, overrides)
+    stats = write_remix(signal, Path(sm.output.flac), config, gains_db)
+    stats.update(song=sm.wildcards.song, listener=sm.wildcards.listener)
+    Path(sm.output.stats).write_text(json.dumps(stats, indent=1))
+
+
+run_job(snakemake, main)

@@ -1,0 +1,26 @@
+"""Snakemake job: HAAQI per ear of one remix against the gained reference mixture."""
+
+import json
+from pathlib import Path
+
+from vdbo.jobs import run_job
+from vdbo.remix_scoring import score_remix
+
+
+def main(sm):
+    stats = json.loads(Path(sm.input.stats).read_text())
+    segment = None if sm.params.segment is None else tuple(sm.params.segment)
+    scores = score_remix(
+        Path(sm.input.flac),
+        {Path(p).stem: Path(p) for p in sm.input.references},
+        stats["gains_db"],
+        dict(sm.params.listener),
+        sm.wildcards.song,
+        segment,
+        sm.params.engine,
+    )
+    stats.update({f"haaqi_{k}": v for k, v in scores.items()})
+    Path(sm.output[0]).write_text(json.dumps(stats, indent=1))
+
+
+run_job(snakemake, main)
