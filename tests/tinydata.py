@@ -46,10 +46,13 @@ def make_dataset(
     songs: dict[str, str],
     listeners: list[str],
     seconds: float = 3.0,
+    train_songs: tuple[str, ...] = (),
 ) -> Path:
-    """Write ``songs`` ({track name: "test"|"train"}) and metadata under ``root``."""
+    """Write ``songs`` ({track name: "test"|"train"}, the validation list) and
+    ``train_songs`` (the training list, in ``train/``) with metadata under ``root``."""
     music = root / "audio/musdb18hq"
-    for i, (song, split) in enumerate(songs.items()):
+    everything = {**songs, **dict.fromkeys(train_songs, "train")}
+    for i, (song, split) in enumerate(everything.items()):
         folder = music / split / song
         folder.mkdir(parents=True, exist_ok=True)
         stems = synth_stems(i, seconds)
@@ -62,7 +65,8 @@ def make_dataset(
     meta.mkdir(parents=True, exist_ok=True)
     entries = [{"Track Name": s, "Split": split} for s, split in songs.items()]
     (meta / "musdb18.valid.json").write_text(json.dumps(entries, indent=1))
-    (meta / "musdb18.train.json").write_text(json.dumps([], indent=1))
+    train = [{"Track Name": s, "Split": "train"} for s in train_songs]
+    (meta / "musdb18.train.json").write_text(json.dumps(train, indent=1))
     known = json.loads(CLARITY_LISTENERS.read_text())
     chosen = {lid: known[lid] for lid in listeners}
     (meta / "listeners.valid.json").write_text(json.dumps(chosen, indent=1))

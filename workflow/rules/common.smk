@@ -48,24 +48,43 @@ wildcard_constraints:
     song=r"[^/]+",
 
 
-def metadata_ready():
-    """Wait for the demo dataset when the workflow builds it (a checkpoint)."""
-    if DATA["build_demo"]:
-        checkpoints.demo_data.get()
+def demo_audio_files():
+    """Every WAV the demo dataset holds."""
+    from vdbo.demo.songs import SONGS
+
+    return [
+        MUSIC_DIR / song.split / song.name / f"{stem}.wav"
+        for song in SONGS
+        for stem in ("mixture", "vocals", "drums", "bass", "other")
+    ]
+
+
+def listed_songs(key="songs"):
+    """{track name: split} of a song list; the demo's are known before it is built."""
+    if DATA["build_demo"] and not data_path(key).exists():
+        from vdbo.demo.songs import SONGS
+
+        wanted = "test" if key == "songs" else "train"
+        return {s.name: s.split for s in SONGS if s.split == wanted}
+    return metadata.load_songs(data_path(key))
 
 
 def songs():
     """{track name: split folder} of the songs to process."""
-    metadata_ready()
-    listed = metadata.load_songs(data_path("songs"))
+    listed = listed_songs()
     chosen = metadata.select(listed, DATA["select_songs"], "songs", data_path("songs"))
     return {s: listed[s] for s in chosen}
 
 
 def listeners():
     """{listener id: audiogram dict} of the listeners to process."""
-    metadata_ready()
-    listed = metadata.load_listeners(data_path("listeners"))
+    if DATA["build_demo"] and not data_path("listeners").exists():
+        from vdbo.demo.metadata import select_listeners
+
+        source = Path(workflow.basedir) / DATA["demo_listeners_source"]
+        listed = select_listeners(source)["valid"]
+    else:
+        listed = metadata.load_listeners(data_path("listeners"))
     chosen = metadata.select(
         listed, DATA["select_listeners"], "listeners", data_path("listeners")
     )
@@ -79,6 +98,8 @@ def enabled_separators():
 def separator_spec(wildcards):
     spec = dict(config["separators"][wildcards.separator])
     spec.pop("enabled", None)
+    if "trained_model" in spec:
+        spec["checkpoint"] = f"results/models/{spec.pop('trained_model')}/model.pt"
     return spec
 
 
@@ -150,11 +171,10 @@ def pair_scores(wildcards):
     ]
 
 
-# Existing data is checked up front: a listener or song named in the config but absent
-# from the metadata fails here, before any job runs.
-if not DATA["build_demo"]:
-    songs()
-    listeners()
+# A listener or song named in the config but absent from the metadata fails here,
+# before any job runs.
+songs()
+listeners()
 
 
 # --- personalised remixes -------------------------------------------------------
@@ -199,9 +219,52 @@ def remix_pairs(wildcards):
     ]
 
 
+def remix_separators():
+    wanted = config["remix"]["separators"]
+    return [s for s in enabled_separators() if not wanted or s in wanted]
+
+
 def remix_tables():
     return expand(
         "results/scores/remix-{strategy}/{separator}.csv",
         strategy=remix_strategies(),
-        separator=enabled_separators(),
+        separator=remix_separators(),
     )
+
+
+# --- training ---------------------------------------------------------------------
+
+
+def training_model(wildcards):
+    return config["training"]["models"][wildcards.model]
+
+
+def training_split(wildcards):
+    """(train songs, validation songs) of one training run, from the train list."""
+    listed = list(listed_songs("train_songs"))
+    held = training_model(wildcards)["validation_songs"]
+    valid = listed[len(listed) - held :] if isinstance(held, int) and held else []
+    if isinstance(held, list):
+        valid = metadata.select(
+            dict.fromkeys(listed), held, "validation songs", data_path("train_songs")
+        )
+    return [s for s in listed if s not in valid], valid
+
+
+def training_audio(wildcards):
+    splits = listed_songs("train_songs")
+    return [
+        MUSIC_DIR / splits[song] / song / f"{stem}.wav"
+        for song in sum(training_split(wildcards), [])
+        for stem in ("mixture", "vocals", "drums", "bass", "other")
+    ]
+
+
+def trained_checkpoint(wildcards):
+    """The checkpoint a `trained` separator reads: trained here, or given."""
+    spec = config["separators"][wildcards.separator]
+    if spec["kind"] != "trained":
+        return []
+    if "trained_model" in spec:
+        return f"results/models/{spec['trained_model']}/model.pt"
+    return spec["checkpoint"]

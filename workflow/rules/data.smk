@@ -1,9 +1,11 @@
 # The embedded demo dataset: synthetic songs in the MUSDB18-HQ layout with Cadenza
-# metadata, built offline and deterministically (a rebuild is bit-identical).
+# metadata, built offline and deterministically (a rebuild is bit-identical). Its
+# files are known in advance (vdbo.demo.songs), so the whole DAG is visible in a dry
+# run before the data exists.
 
 if DATA["build_demo"]:
 
-    checkpoint demo_data:
+    rule demo_data:
         input:
             listeners=Path(workflow.basedir) / DATA["demo_listeners_source"],
         output:
@@ -11,6 +13,7 @@ if DATA["build_demo"]:
             train_songs=ROOT / "metadata/musdb18.train.json",
             listeners=ROOT / "metadata/listeners.valid.json",
             train_listeners=ROOT / "metadata/listeners.train.json",
+            audio=demo_audio_files(),
         params:
             root=lambda w, output: Path(output.songs).parents[1],
         log:

@@ -6,6 +6,7 @@ rule separate:
     input:
         mixture=track_file("mixture"),
         references=oracle_references,
+        checkpoint=trained_checkpoint,
     output:
         "results/separated/{separator}/{song}.npz",
     params:

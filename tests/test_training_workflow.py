@@ -1,0 +1,52 @@
+"""Training inside the workflow: a trained model is a separator like any other, and a
+changed hyper-parameter reruns training and what follows it, nothing else."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from test_remix_workflow import jobs_to_run
+from tinydata import make_dataset
+from workflow_runner import snakemake, write_config
+
+VALID = {"Kit & Kaboodle - Two Step": "test"}
+TRAIN = ("Odd's End - Ramp", "Blue Hour & Co - Drift", "Tally Ho - Spin")
+
+
+@pytest.mark.slow
+def test_trained_separator_and_hyperparameter_rerun(tmp_path):
+    data = make_dataset(
+        tmp_path / "data", VALID, ["L0045"], seconds=2.0, train_songs=TRAIN
+    )
+    settings = {
+        "epochs": 1, "steps_per_epoch": 2, "batch_size": 2, "chunk_seconds": 1.0,
+        "validation": {"chunk_seconds": 1.0, "max_chunks_per_song": 1},
+    }  # fmt: skip
+    config = {
+        "data": {"root": str(data)},
+        "separators": {
+            "oracle": {"kind": "oracle"},
+            "mixture": {"kind": "mixture", "enabled": False},
+            "tiny": {"kind": "trained", "trained_model": "tiny"},
+        },
+        "training": {"models": {"tiny": {"validation_songs": 1, "settings": settings}}},
+        "scoring": {"segment": {"start": 0.25, "end": 1.75}},
+    }
+    cfg = write_config(tmp_path / "config.yaml", config)
+    run = tmp_path / "run"
+    snakemake(run, cfg)
+
+    log = (run / "results/models/tiny/training_log.tsv").read_text()
+    assert '"event": "end"' in log
+    summary = pd.read_csv(run / "results/summary.csv")
+    assert set(summary["separator"]) == {"oracle", "tiny"}
+    assert summary["haaqi"].between(0, 1).all()
+
+    assert jobs_to_run(run, cfg) == {}
+    settings["learning_rate"] = 3e-3
+    cfg = write_config(tmp_path / "config2.yaml", config)
+    assert jobs_to_run(run, cfg) == {
+        "train": 1, "separate": 1, "enhance": 1, "encode": 1, "score": 1,
+        "aggregate_scores": 1, "summary": 1, "all": 1,
+    }  # fmt: skip
