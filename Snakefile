@@ -12,6 +12,7 @@ configfile: "config/config.yaml"
 
 include: "workflow/rules/common.smk"
 include: "workflow/rules/data.smk"
+include: "workflow/rules/train.smk"
 include: "workflow/rules/separate.smk"
 include: "workflow/rules/enhance.smk"
 include: "workflow/rules/score.smk"
