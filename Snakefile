@@ -23,4 +23,5 @@ rule all:
     input:
         "results/summary.csv",
         "results/summary.md",
+        verified_pairs(),
     default_target: True

@@ -153,3 +153,24 @@ def write_pair_scores(
     results.write_header()
     results.add_result(listener_id, song, score=score, instruments_scores=per_stem)
     tmp.replace(path)
+
+
+class ScoreMismatch(RuntimeError):
+    """The fast HAAQI engine disagreed with the official one: the run must stop."""
+
+
+def verify_against(fast_csv: Path, score: float, per_stem: dict[str, float]) -> None:
+    """Check a pair's scores (written by the fast engine) equal the official ones."""
+    import pandas as pd
+
+    row = pd.read_csv(fast_csv, dtype=str).iloc[0]
+    expected = {"score": score, **per_stem}
+    differ = {k: (row[k], repr(v)) for k, v in expected.items() if float(row[k]) != v}
+    if differ:
+        details = ", ".join(
+            f"{k}: fast {a} != official {b}" for k, (a, b) in differ.items()
+        )
+        raise ScoreMismatch(
+            f"{fast_csv}: the fast HAAQI engine differs from pyclarity's: {details}. "
+            "Set scoring.engine: official and report this."
+        )

@@ -268,3 +268,21 @@ def trained_checkpoint(wildcards):
     if "trained_model" in spec:
         return f"results/models/{spec['trained_model']}/model.pt"
     return spec["checkpoint"]
+
+
+def verified_pairs():
+    """Pairs re-scored with the official engine when the fast one is used.
+
+    Spread evenly over the (song, listener) list of each separator.
+    """
+    scoring = config["scoring"]
+    if scoring["engine"] == "official" or not scoring["verify_pairs"]:
+        return []
+    pairs = [(song, lid) for song in songs() for lid in listeners()]
+    n = min(scoring["verify_pairs"], len(pairs))
+    picked = [pairs[i * len(pairs) // n] for i in range(n)]
+    return [
+        f"results/scores/verified/{sep}/{lid}/{song}.csv"
+        for sep in enabled_separators()
+        for song, lid in picked
+    ]

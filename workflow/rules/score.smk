@@ -72,3 +72,28 @@ rule summary:
         runtime=5,
     script:
         "../scripts/summary.py"
+
+
+rule verify_scores:
+    input:
+        fast="results/scores/{separator}/{listener}/{song}.csv",
+        stems=enhanced_stems,
+        references=reference_stems,
+    output:
+        "results/scores/verified/{separator}/{listener}/{song}.csv",
+    params:
+        listener=listener_audiogram,
+        split=lambda w: songs()[w.song],
+        music_dir=str(MUSIC_DIR),
+        root=lambda w: enhanced_root(w.separator),
+        segment=scored_segment,
+    log:
+        "results/logs/verify_scores/{separator}/{listener}/{song}.log",
+    conda:
+        "../../envs/evaluation.yaml"
+    threads: 1
+    resources:
+        mem_mb=lambda w: resources.scoring_mem_mb(scored_seconds(w), "official"),
+        runtime=lambda w: resources.scoring_runtime_min(scored_seconds(w), "official"),
+    script:
+        "../scripts/verify_scores.py"

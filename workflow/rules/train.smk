@@ -23,7 +23,7 @@ rule train:
         "results/benchmarks/train/{model}.tsv"
     conda:
         "../../envs/separation.yaml"
-    threads: 2
+    threads: 1
     resources:
         gpu=config["separation"]["gpus"],
         mem_mb=6000,

@@ -8,7 +8,6 @@ from vdbo.training import train
 
 def main(sm):
     settings = dict(sm.params.settings)
-    settings["threads"] = sm.threads
     init = sm.params.init_checkpoint
     train(
         settings,
