@@ -16,4 +16,7 @@ def config_problems(config: dict, schema_path: str | Path) -> list[str]:
     for error in sorted(validator.iter_errors(config), key=lambda e: list(e.path)):
         key = ".".join(str(p) for p in error.path) or "(top level)"
         problems.append(f"config key {key}: {error.message}")
+    separators = config.get("separators") or {}
+    if separators and not any(s.get("enabled", True) for s in separators.values()):
+        problems.append("config key separators: no separator is enabled")
     return problems

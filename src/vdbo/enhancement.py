@@ -34,7 +34,7 @@ def amplify_stems(
     return process_stems_for_listener(
         signal_stems,
         NALR(**nalr),
-        Compressor(**compressor),
+        Compressor(**compressor) if apply_compressor else None,
         np.array(listener["audiogram_levels_l"]),
         np.array(listener["audiogram_levels_r"]),
         np.array(listener["audiogram_cfs"]),

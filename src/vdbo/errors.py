@@ -5,7 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 
-class InputError(ValueError):
+class UserFacingError(Exception):
+    """An error whose message alone tells the user what to do (no traceback needed)."""
+
+
+class InputError(UserFacingError, ValueError):
     """Bad input data or configuration: names the offending file and how to fix it.
 
     Raised instead of producing a silently wrong output.

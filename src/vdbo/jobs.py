@@ -1,7 +1,8 @@
 """Running a workflow job's function with its log, the same way for every rule.
 
-Jobs log to their ``log:`` file; a bad-input error is also printed to the terminal, so
-the user sees which file to fix without opening logs.
+Jobs log to their ``log:`` file; an error meant for the user (bad input, a memory
+budget too small, a score mismatch) is also printed to the terminal, so the user sees
+what to fix without opening logs.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from vdbo.errors import InputError
+from vdbo.errors import UserFacingError
 
 
 def run_job(snakemake: Any, main: Callable[[Any], None]) -> None:
@@ -33,7 +34,7 @@ def run_job(snakemake: Any, main: Callable[[Any], None]) -> None:
         with contextlib.redirect_stderr(stream), contextlib.redirect_stdout(stream):
             main(snakemake)
         log.info("done in %.1f s", time.perf_counter() - started)
-    except InputError as err:
+    except UserFacingError as err:
         log.error("%s", err)
         print(f"vdbo: {err}", file=terminal)
         raise SystemExit(1) from err

@@ -20,7 +20,7 @@ from scipy.io import wavfile
 
 from vdbo import STEMS, layout
 from vdbo.audio_io import MUSDB_SAMPLE_RATE, read_wav_int16
-from vdbo.errors import InputError
+from vdbo.errors import InputError, UserFacingError
 
 STEM_SAMPLE_RATE = 24000
 ENGINES = ("official", "fast")
@@ -155,7 +155,7 @@ def write_pair_scores(
     tmp.replace(path)
 
 
-class ScoreMismatch(RuntimeError):
+class ScoreMismatch(UserFacingError, RuntimeError):
     """The fast HAAQI engine disagreed with the official one: the run must stop."""
 
 

@@ -11,7 +11,11 @@ rule enhance:
     params:
         listener=listener_audiogram,
         nalr=lambda w: {"nfir": config["enhancement"]["nalr"]["nfir"], "fs": 44100},
-        compressor=config["enhancement"]["compressor"],
+        compressor=lambda w: (
+            config["enhancement"]["compressor"]
+            if config["enhancement"]["apply_compressor"]
+            else None
+        ),
         apply_compressor=config["enhancement"]["apply_compressor"],
     log:
         "results/logs/enhance/{separator}/{listener}/{song}.log",
@@ -19,7 +23,7 @@ rule enhance:
         "../../envs/enhancement.yaml"
     threads: 1
     resources:
-        mem_mb=lambda w: 1000 + int(song_seconds(w.song) * 44100 * 8 * 8 * 3 / 2**20),
+        mem_mb=lambda w: resources.enhancement_mem_mb(song_seconds(w.song)),
         runtime=10,
     script:
         "../scripts/enhance.py"
@@ -44,7 +48,7 @@ rule encode:
         "../../envs/enhancement.yaml"
     threads: 1
     resources:
-        mem_mb=lambda w: 1000 + int(song_seconds(w.song) * 44100 * 8 * 8 * 3 / 2**20),
+        mem_mb=lambda w: resources.enhancement_mem_mb(song_seconds(w.song)),
         runtime=10,
     script:
         "../scripts/encode.py"

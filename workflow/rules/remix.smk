@@ -12,7 +12,11 @@ rule remix:
     params:
         listener=listener_audiogram,
         nalr=lambda w: {"nfir": config["enhancement"]["nalr"]["nfir"], "fs": 44100},
-        compressor=config["enhancement"]["compressor"],
+        compressor=lambda w: (
+            config["enhancement"]["compressor"]
+            if config["enhancement"]["apply_compressor"]
+            else None
+        ),
         apply_compressor=config["enhancement"]["apply_compressor"],
         strategy=remix_config,
         override=remix_override,
@@ -22,7 +26,7 @@ rule remix:
         "../../envs/enhancement.yaml"
     threads: 1
     resources:
-        mem_mb=lambda w: 1000 + int(song_seconds(w.song) * 44100 * 8 * 8 * 4 / 2**20),
+        mem_mb=lambda w: resources.enhancement_mem_mb(song_seconds(w.song)),
         runtime=15,
     script:
         "../scripts/remix.py"

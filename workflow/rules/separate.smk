@@ -11,7 +11,11 @@ rule separate:
         "results/separated/{separator}/{song}.npz",
     params:
         spec=separator_spec,
-        device=config["separation"]["device"],
+        device=lambda w: (
+            "cpu"
+            if config["separators"][w.separator]["kind"] in ("oracle", "mixture")
+            else config["separation"]["device"]
+        ),
     log:
         "results/logs/separate/{separator}/{song}.log",
     benchmark:

@@ -12,7 +12,7 @@ def main(sm):
         load_stems(Path(sm.input.stems)),
         sm.params.listener,
         dict(sm.params.nalr),
-        dict(sm.params.compressor),
+        dict(sm.params.compressor or {}),
         sm.params.apply_compressor,
     )
     save_stems(processed, Path(sm.output[0]))

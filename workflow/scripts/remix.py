@@ -15,7 +15,7 @@ def main(sm):
         load_stems(Path(sm.input.stems)),
         listener,
         dict(sm.params.nalr),
-        dict(sm.params.compressor),
+        dict(sm.params.compressor or {}),
         sm.params.apply_compressor,
     )
     override = sm.params.override

@@ -3,12 +3,19 @@
 from pathlib import Path
 
 from vdbo.jobs import run_job
+from vdbo.resources import audio_seconds, check_scoring_budget
 from vdbo.scoring import score_pair, write_pair_scores
 
 
 def main(sm):
     w = sm.wildcards
     segment = None if sm.params.segment is None else tuple(sm.params.segment)
+    seconds = (
+        audio_seconds(sm.input.references[0])
+        if segment is None
+        else segment[1] - segment[0]
+    )
+    check_scoring_budget(seconds, sm.params.engine, sm.resources.get("mem_mb"))
     score, per_stem = score_pair(
         w.song,
         w.listener,

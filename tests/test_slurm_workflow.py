@@ -1,0 +1,140 @@
+"""The real vdbo workflow on a (local, single-node) SLURM cluster with its profile.
+
+Checks what a cluster user relies on, from SLURM's own accounting: model separation
+jobs request a GPU and model-free ones do not, scoring jobs request the memory and time
+that ``vdbo.resources`` computes for the scored segment, the environment (TORCH_HOME
+with the separator's weights) reaches the jobs, and the scores equal a local run's.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from fake_weights import make_torch_home
+from slurm_cluster import slurm_cluster_fixture, write_test_profile  # noqa: F401
+from tinydata import make_dataset
+from workflow_runner import REPO, SNAKEMAKE, write_config
+
+from vdbo import resources
+
+SLURM_PROFILE = REPO / "workflow" / "profiles" / "slurm"
+SONG = "Juliet's Rescue - Heartbeats & Co"
+LISTENER = "L0066"
+SECONDS = 1.5
+SEGMENT = {"start": 0.5, "end": 1.0}
+SEPARATORS = {
+    "oracle": {"kind": "oracle"},
+    "mixture": {"kind": "mixture"},
+    "umxhq": {"kind": "openunmix", "model": "umxhq", "niter": 0},
+}
+COMMENT = re.compile(r"^rule_(\w+?)(?:_wildcards_(.*))?$")
+
+
+def score_tables(workdir: Path) -> dict[str, bytes]:
+    scores = workdir / "results/scores"
+    return {str(p.relative_to(scores)): p.read_bytes() for p in scores.rglob("*.csv")}
+
+
+def by_rule(records: list[dict[str, str]]) -> dict[str, dict[str, dict[str, str]]]:
+    """{rule: {first wildcard value (the separator) or "": record}} from Comment."""
+    grouped: dict[str, dict[str, dict[str, str]]] = {}
+    for record in records:
+        rule, wildcards = COMMENT.match(record["Comment"]).groups()
+        key = (wildcards or "").split("_", 1)[0]
+        assert key not in grouped.setdefault(rule, {}), f"two {rule} jobs for {key}"
+        grouped[rule][key] = record
+    return grouped
+
+
+def tres(record: dict[str, str], field: str) -> dict[str, str]:
+    return dict(item.split("=", 1) for item in record[field].split(",") if item)
+
+
+@pytest.mark.slurm
+@pytest.mark.slow
+def test_workflow_on_slurm_requests_what_each_job_needs(slurm_cluster, tmp_path):
+    data = make_dataset(tmp_path / "data", {SONG: "test"}, [LISTENER], SECONDS)
+    home = make_torch_home(tmp_path / "torch")
+    config = write_config(
+        tmp_path / "config.yaml",
+        {
+            "data": {"root": str(data), "build_demo": False},
+            "separators": SEPARATORS,
+            "separation": {"gpus": 1, "device": "cpu"},
+            "scoring": {"segment": SEGMENT},
+        },
+    )
+    args = ["--snakefile", str(REPO / "Snakefile"), "--configfile", str(config)]
+    # The same config run locally, meanwhile, for the scores to compare with.
+    local_log = tmp_path / "local.log"
+    with open(local_log, "w") as log:
+        local = subprocess.Popen(
+            [SNAKEMAKE, *args, "--cores", "2", "--directory", str(tmp_path / "local")],
+            cwd=REPO,
+            env={**os.environ, "TORCH_HOME": str(home)},
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        profile = write_test_profile(
+            SLURM_PROFILE,
+            tmp_path / "profile",
+            slurm_cluster,
+            # the test node has 2 CPUs: let model and model-free separation share it
+            **{"latency-wait": 5, "retries": 0, "set-threads": {"separate": 1}},
+        )
+        env = slurm_cluster.client_env()
+        env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env['PATH']}"
+        env["TORCH_HOME"] = str(home)  # only the submitting shell has it
+        cmd = ["timeout", "600", sys.executable, "-m", "snakemake", *args,
+               "--workflow-profile", str(profile),
+               "--directory", str(tmp_path / "slurm")]  # fmt: skip
+        run = subprocess.run(
+            cmd, cwd=REPO, env=env, capture_output=True, text=True, timeout=620
+        )
+        assert run.returncode == 0, run.stderr[-4000:] + slurm_cluster.log_tails()
+        assert local.wait(timeout=600) == 0, local_log.read_text()[-4000:]
+    finally:
+        if local.poll() is None:
+            local.kill()
+            local.wait()
+
+    # umxhq ran with TORCH_HOME's random weights (without it no weights exist
+    # offline; with other weights its scores would differ from the local run's).
+    assert score_tables(tmp_path / "slurm") == score_tables(tmp_path / "local")
+    assert set(score_tables(tmp_path / "slurm")) >= {f"{s}.csv" for s in SEPARATORS}
+
+    fields = ["Comment", "AllocTRES", "ReqMem", "Timelimit"]
+    jobs = by_rule(slurm_cluster.wait_for_accounting(fields))
+    assert {r["State"] for rule in jobs.values() for r in rule.values()} == {
+        "COMPLETED"
+    }
+    pair_rules = ("separate", "enhance", "encode", "score", "aggregate_scores")
+    for rule in pair_rules:
+        assert set(jobs[rule]) == set(SEPARATORS), rule
+
+    separate = jobs["separate"]
+    assert tres(separate["umxhq"], "ReqTRES").get("gres/gpu") == "1", separate
+    assert tres(separate["umxhq"], "AllocTRES").get("gres/gpu") == "1", separate
+    for model_free in ("oracle", "mixture"):
+        assert "gres/gpu" not in tres(separate[model_free], "ReqTRES"), model_free
+    for rule in set(pair_rules) - {"separate"}:
+        for record in jobs[rule].values():
+            assert "gres/gpu" not in tres(record, "ReqTRES"), rule
+    assert {tres(r, "ReqTRES")["cpu"] for r in separate.values()} == {"1"}
+    separation_mb = resources.separation_mem_mb(SECONDS)
+    assert {r["ReqMem"] for r in separate.values()} == {f"{separation_mb}M"}
+
+    scored = SEGMENT["end"] - SEGMENT["start"]
+    score_mb = resources.scoring_mem_mb(scored, "official")
+    minutes = resources.scoring_runtime_min(scored, "official")
+    assert score_mb != resources.scoring_mem_mb(SECONDS, "official")  # not the song
+    for record in jobs["score"].values():
+        assert record["ReqMem"] == f"{score_mb}M", record
+        assert tres(record, "ReqTRES")["mem"] == f"{score_mb}M"
+        assert record["Timelimit"] == f"00:{minutes:02d}:00", record
