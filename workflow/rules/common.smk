@@ -224,12 +224,16 @@ def remix_separators():
     return [s for s in enabled_separators() if not wanted or s in wanted]
 
 
+def remix_table_keys():
+    """[strategy, separator] of every remix table, in the order of remix_tables()."""
+    return [[s, sep] for s in remix_strategies() for sep in remix_separators()]
+
+
 def remix_tables():
-    return expand(
-        "results/scores/remix-{strategy}/{separator}.csv",
-        strategy=remix_strategies(),
-        separator=remix_separators(),
-    )
+    return [
+        f"results/scores/remix-{strategy}/{sep}.csv"
+        for strategy, sep in remix_table_keys()
+    ]
 
 
 # --- training ---------------------------------------------------------------------

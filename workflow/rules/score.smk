@@ -60,9 +60,7 @@ rule summary:
         md="results/summary.md",
     params:
         separators=enabled_separators(),
-        remix_keys=[
-            [s, sep] for s in remix_strategies() for sep in enabled_separators()
-        ],
+        remix_keys=remix_table_keys(),
     log:
         "results/logs/summary.log",
     conda:
