@@ -150,7 +150,8 @@ def test_killed_run_resumes_exactly_what_was_cut(tmp_path, background):
     assert "Directory cannot be locked" in locked.stdout + locked.stderr
     snakemake(run, config, "--unlock")
     # 2. Without --rerun-incomplete Snakemake names the cut file instead of using it.
-    strict = snakemake(run, config, "--dry-run", "--workflow-profile", "none", check=False)
+    no_profile = ("--workflow-profile", "none")
+    strict = snakemake(run, config, "--dry-run", *no_profile, check=False)
     assert strict.returncode != 0
     assert "IncompleteFilesException" in strict.stdout + strict.stderr
     assert str(partial.relative_to(run)) in strict.stdout + strict.stderr

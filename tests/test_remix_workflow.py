@@ -6,9 +6,9 @@ import json
 from pathlib import Path
 
 import pytest
+from workflow_runner import REPO, snakemake, write_config
 
 from vdbo.remix import measure_flac
-from workflow_runner import REPO, snakemake, write_config
 
 TARGET, LIMIT = -16.0, -1.0
 

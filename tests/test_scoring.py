@@ -61,6 +61,9 @@ def test_engine_swap_is_scoped():
 
     with haaqi_engine("fast"):
         assert official.compute_haaqi is fast
+    with haaqi_engine("fast", threads=1):
+        assert official.compute_haaqi.func is fast
+        assert official.compute_haaqi.keywords == {"threads": 1}
     assert official.compute_haaqi is compute_haaqi
     with haaqi_engine("official"):
         assert official.compute_haaqi is compute_haaqi

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-
 from test_remix_workflow import jobs_to_run
 from tinydata import make_dataset
 from workflow_runner import snakemake, write_config

@@ -12,6 +12,7 @@ from pathlib import Path
 import pandas as pd
 
 from vdbo.audio_io import read_wav_float
+from vdbo.scoring import fast_haaqi
 
 STAT_COLUMNS = [
     "song",
@@ -33,6 +34,7 @@ def score_remix(
     song: str,
     segment: tuple[float, float] | None,
     engine: str = "official",
+    threads: int | None = None,
 ) -> dict[str, float]:
     """``{"left", "right", "mean"}`` HAAQI of the remix FLAC for ``listener``."""
     from clarity.utils.flac_encoder import read_flac_signal
@@ -42,9 +44,7 @@ def score_remix(
 
     signal, rate = read_flac_signal(Path(flac))
     stems = {stem: read_wav_float(path) for stem, path in references.items()}
-    compute = None
-    if engine == "fast":
-        from vdbo.haaqi import compute_haaqi as compute
+    compute = fast_haaqi(threads) if engine == "fast" else None
     set_song_seed(song)
     return remix_haaqi(
         signal, int(rate), stems, gains_db, listener, segment=segment,
@@ -83,5 +83,3 @@ def remix_summary(tables: dict[tuple[str, str], Path]) -> pd.DataFrame:
             row["remix_haaqi"] = t["haaqi_mean"].mean()
         rows.append(row)
     return pd.DataFrame(rows)
-
-

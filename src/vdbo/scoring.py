@@ -11,6 +11,7 @@ the choice of HAAQI engine, done by swapping the ``compute_haaqi`` it calls.
 from __future__ import annotations
 
 import contextlib
+import functools
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -26,8 +27,19 @@ STEM_SAMPLE_RATE = 24000
 ENGINES = ("official", "fast")
 
 
+def fast_haaqi(threads: int | None = None):
+    """The fast ``compute_haaqi``, bound to a thread count (None: its default)."""
+    from vdbo.haaqi import compute_haaqi
+
+    return (
+        compute_haaqi
+        if threads is None
+        else functools.partial(compute_haaqi, threads=threads)
+    )
+
+
 @contextlib.contextmanager
-def haaqi_engine(engine: str) -> Iterator[None]:
+def haaqi_engine(engine: str, threads: int | None = None) -> Iterator[None]:
     """Make the official evaluation call the chosen ``compute_haaqi``."""
     import recipes.cad1.task1.baseline.evaluate as official
 
@@ -38,10 +50,8 @@ def haaqi_engine(engine: str) -> Iterator[None]:
         raise InputError(
             None, f"unknown HAAQI engine {engine!r}", f"use one of {ENGINES}"
         )
-    from vdbo.haaqi import compute_haaqi as fast
-
     original = official.compute_haaqi
-    official.compute_haaqi = fast
+    official.compute_haaqi = fast_haaqi(threads)
     try:
         yield
     finally:
@@ -106,6 +116,7 @@ def score_pair(
     enhanced_root: Path,
     segment: tuple[float, float] | None = None,
     engine: str = "official",
+    threads: int | None = None,
 ) -> tuple[float, dict[str, float]]:
     """The official ``(combined_score, per_instrument_score)`` for one pair."""
     from omegaconf import OmegaConf
@@ -134,7 +145,7 @@ def score_pair(
                 "evaluate": {"set_random_seed": True},
             }
         )
-        with haaqi_engine(engine):
+        with haaqi_engine(engine, threads):
             return _evaluate_song_listener(
                 song, listener_id, config, split, listener, enhanced_root
             )

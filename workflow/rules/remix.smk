@@ -47,7 +47,7 @@ rule remix_haaqi:
         "results/logs/remix_haaqi/{strategy}/{separator}/{listener}/{song}.log",
     conda:
         "../../envs/evaluation.yaml"
-    threads: 1
+    threads: config["scoring"]["threads"]
     resources:
         mem_mb=lambda w: resources.scoring_mem_mb(
             scored_seconds(w), config["scoring"]["engine"]

@@ -21,7 +21,7 @@ rule score:
         "results/benchmarks/score/{separator}/{listener}/{song}.tsv"
     conda:
         "../../envs/evaluation.yaml"
-    threads: 1
+    threads: config["scoring"]["threads"]
     resources:
         mem_mb=lambda w: resources.scoring_mem_mb(
             scored_seconds(w), config["scoring"]["engine"]

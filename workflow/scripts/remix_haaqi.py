@@ -18,6 +18,7 @@ def main(sm):
         sm.wildcards.song,
         segment,
         sm.params.engine,
+        threads=sm.threads,
     )
     stats.update({f"haaqi_{k}": v for k, v in scores.items()})
     Path(sm.output[0]).write_text(json.dumps(stats, indent=1))

@@ -25,6 +25,7 @@ def main(sm):
         Path(sm.params.root),
         segment=segment,
         engine=sm.params.engine,
+        threads=sm.threads,
     )
     write_pair_scores(Path(sm.output[0]), w.song, w.listener, score, per_stem)
 
