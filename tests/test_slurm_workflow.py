@@ -31,6 +31,20 @@ SEPARATORS = {
     "oracle": {"kind": "oracle"},
     "mixture": {"kind": "mixture"},
     "umxhq": {"kind": "openunmix", "model": "umxhq", "niter": 0},
+    "tiny": {"kind": "trained", "trained_model": "tiny"},
+}
+TRAIN_SONGS = ("Odd's End - Ramp", "Blue Hour & Co - Drift")
+TRAINING = {
+    "tiny": {
+        "validation_songs": 1,
+        "settings": {
+            "epochs": 1,
+            "steps_per_epoch": 2,
+            "batch_size": 2,
+            "chunk_seconds": 0.5,
+            "validation": {"chunk_seconds": 0.5, "max_chunks_per_song": 1},
+        },  # fmt: skip
+    }
 }
 COMMENT = re.compile(r"^rule_(\w+?)(?:_wildcards_(.*))?$")
 
@@ -58,7 +72,9 @@ def tres(record: dict[str, str], field: str) -> dict[str, str]:
 @pytest.mark.slurm
 @pytest.mark.slow
 def test_workflow_on_slurm_requests_what_each_job_needs(slurm_cluster, tmp_path):
-    data = make_dataset(tmp_path / "data", {SONG: "test"}, [LISTENER], SECONDS)
+    data = make_dataset(
+        tmp_path / "data", {SONG: "test"}, [LISTENER], SECONDS, train_songs=TRAIN_SONGS
+    )
     home = make_torch_home(tmp_path / "torch")
     config = write_config(
         tmp_path / "config.yaml",
@@ -67,6 +83,7 @@ def test_workflow_on_slurm_requests_what_each_job_needs(slurm_cluster, tmp_path)
             "separators": SEPARATORS,
             "separation": {"gpus": 1, "device": "cpu"},
             "scoring": {"segment": SEGMENT},
+            "training": {"models": TRAINING},
         },
     )
     args = ["--snakefile", str(REPO / "Snakefile"), "--configfile", str(config)]
@@ -121,6 +138,10 @@ def test_workflow_on_slurm_requests_what_each_job_needs(slurm_cluster, tmp_path)
     separate = jobs["separate"]
     assert tres(separate["umxhq"], "ReqTRES").get("gres/gpu") == "1", separate
     assert tres(separate["umxhq"], "AllocTRES").get("gres/gpu") == "1", separate
+    assert tres(separate["tiny"], "ReqTRES").get("gres/gpu") == "1", separate
+    train = jobs["train"]["tiny"]
+    assert tres(train, "ReqTRES").get("gres/gpu") == "1", train
+    assert tres(train, "AllocTRES").get("gres/gpu") == "1", train
     for model_free in ("oracle", "mixture"):
         assert "gres/gpu" not in tres(separate[model_free], "ReqTRES"), model_free
     for rule in set(pair_rules) - {"separate"}:
