@@ -277,16 +277,19 @@ def trained_checkpoint(wildcards):
 def verified_pairs():
     """Pairs re-scored with the official engine when the fast one is used.
 
-    Spread evenly over the (song, listener) list of each separator.
+    Spread evenly over every (separator, song, listener) the run scores.
     """
     scoring = config["scoring"]
     if scoring["engine"] == "official" or not scoring["verify_pairs"]:
         return []
-    pairs = [(song, lid) for song in songs() for lid in listeners()]
+    pairs = [
+        (sep, song, lid)
+        for sep in enabled_separators()
+        for song in songs()
+        for lid in listeners()
+    ]
     n = min(scoring["verify_pairs"], len(pairs))
     picked = [pairs[i * len(pairs) // n] for i in range(n)]
     return [
-        f"results/scores/verified/{sep}/{lid}/{song}.csv"
-        for sep in enabled_separators()
-        for song, lid in picked
+        f"results/scores/verified/{sep}/{lid}/{song}.csv" for sep, song, lid in picked
     ]
