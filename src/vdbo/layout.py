@@ -1,7 +1,7 @@
 """File names of the official CAD1 Task 1 outputs, in one place.
 
-``<listener>/<song>/<listener>_<song>_{left,right}_{stem}.flac`` and
-``<listener>/<song>/<listener>_<song>_remix.flac`` (pyclarity 0.3.4 baseline).
+``<listener>/<song>/<listener>_<song>_{left,right}_{stem}.flac`` (the remix FLAC,
+``..._remix.flac``, is named in the encode rule) of the pyclarity 0.3.4 baseline.
 """
 
 from __future__ import annotations
@@ -21,14 +21,3 @@ def pair_dir(root: str | Path, listener: str, song: str) -> Path:
 def stem_file(root: str | Path, listener: str, song: str, channel: str) -> Path:
     """One mono stem FLAC, ``channel`` like ``left_vocals``."""
     return pair_dir(root, listener, song) / f"{listener}_{song}_{channel}.flac"
-
-
-def remix_file(root: str | Path, listener: str, song: str) -> Path:
-    """The stereo remix FLAC."""
-    return pair_dir(root, listener, song) / f"{listener}_{song}_remix.flac"
-
-
-def stem_files(root: str | Path, listener: str, song: str) -> list[Path]:
-    """The eight stem FLACs and their eight scale-factor ``.txt`` files."""
-    flacs = [stem_file(root, listener, song, c) for c in STEM_CHANNELS]
-    return flacs + [f.with_suffix(".txt") for f in flacs]
