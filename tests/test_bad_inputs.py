@@ -7,7 +7,7 @@ import json
 import numpy as np
 import pytest
 from scipy.io import wavfile
-from tinydata import make_dataset
+from tinydata import CLARITY_LISTENERS, make_dataset, write_segments
 from workflow_runner import snakemake, write_config
 
 from vdbo import metadata
@@ -99,3 +99,164 @@ def test_workflow_reports_absent_song_and_unknown_listener(tmp_path, track):
     assert run.returncode != 0
     output = run.stdout + run.stderr
     assert "L0999" in output and "listeners.valid.json" in output
+
+
+# --- the real-data path: song lists, listener files, segments files ----------------
+
+OFFICIAL_LISTENER = json.loads(CLARITY_LISTENERS.read_text())["L0045"]
+
+
+def write_json(path, data):
+    path.write_text(json.dumps(data, indent=1))
+    return path
+
+
+@pytest.mark.parametrize("split", ["valid", "Test", None])
+def test_split_neither_train_nor_test(tmp_path, split):
+    entry = {"Track Name": SONG, "Split": split}
+    if split is None:
+        del entry["Split"]
+    path = write_json(tmp_path / "musdb18.valid.json", [entry])
+    with pytest.raises(InputError) as err:
+        metadata.load_songs(path)
+    message = str(err.value)
+    assert str(path) in message and repr(SONG) in message
+    assert f"Split {split!r}" in message and "'train' or 'test'" in message
+
+
+def test_official_song_list_is_read(tmp_path):
+    pairs = [("A", "train"), ("B", "test")]
+    entries = [{"Track Name": n, "Split": s} for n, s in pairs]
+    path = write_json(tmp_path / "musdb18.test.json", entries)
+    assert metadata.load_songs(path) == {"A": "train", "B": "test"}
+
+
+def test_official_listener_layouts_are_read(tmp_path):
+    """With and without ``name`` (then the id), as in every Cadenza listener file."""
+    unnamed = {k: v for k, v in OFFICIAL_LISTENER.items() if k != "name"}
+    path = write_json(
+        tmp_path / "listeners.test.json", {"L0045": OFFICIAL_LISTENER, "L5001": unnamed}
+    )
+    listeners = metadata.load_listeners(path)
+    assert listeners["L0045"] == OFFICIAL_LISTENER
+    assert listeners["L5001"]["name"] == "L5001"
+
+
+@pytest.mark.parametrize(
+    ("entry", "named"),
+    [
+        # another layout: one key per ear under other names
+        ({"name": "L5001", "audiogram_cfs": [250, 500],
+          "audiogram_levels_left": [10, 20], "audiogram_levels_right": [10, 20]},
+         ["unknown key 'audiogram_levels_left'", "lacks 'audiogram_levels_l'"]),
+        # the official keys plus an unexpected one
+        ({**OFFICIAL_LISTENER, "name": "L5001", "hearing_aid": "BTE"},
+         ["unknown key 'hearing_aid'"]),
+        # nested audiogram objects
+        ({"name": "L5001", "audiogram": {"cfs": [250], "levels_l": [10]}},
+         ["unknown key 'audiogram'", "lacks 'audiogram_cfs'"]),
+    ],
+)  # fmt: skip
+def test_unknown_listener_layout_names_the_key(tmp_path, entry, named):
+    path = write_json(tmp_path / "listeners.test.json", {"L5001": entry})
+    with pytest.raises(InputError) as err:
+        metadata.load_listeners(path)
+    message = str(err.value)
+    assert str(path) in message and "'L5001'" in message
+    for text in named:
+        assert text in message
+    assert "audiogram_levels_l and audiogram_levels_r" in message  # the fix
+
+
+def test_listener_name_must_equal_its_id(tmp_path):
+    path = write_json(tmp_path / "listeners.test.json", {"L5001": OFFICIAL_LISTENER})
+    with pytest.raises(InputError, match="listener 'L5001' has name 'L0045'"):
+        metadata.load_listeners(path)
+
+
+def test_official_segments_are_read(tmp_path):
+    path = write_segments(tmp_path, {"A": (30.0, 60.0)}, {"A": (45, 60)})
+    assert metadata.load_segments(path, ["A"], {"A": 200.0}) == {"A": (30.0, 60.0)}
+    subjective = metadata.load_segments(path, kind="subjective_evaluation")
+    assert subjective == {"A": (45.0, 60.0)}
+
+
+def test_segments_file_lacking_a_song(tmp_path):
+    path = write_segments(tmp_path, {"A": (30.0, 60.0)})
+    with pytest.raises(InputError) as err:
+        metadata.load_segments(path, songs=["A", SONG])
+    assert str(path) in str(err.value) and f"no segment for song {SONG!r}" in str(
+        err.value
+    )
+
+
+@pytest.mark.parametrize(
+    ("segment", "problem"),
+    [
+        ((30.0, 200.0), "ends at 200 s, after the song's end (180 s)"),
+        ((60.0, 60.0), "is start=60.0, end=60.0"),
+        ((70.0, 60.0), "is start=70.0, end=60.0"),
+        ((-1.0, 20.0), "is start=-1.0, end=20.0"),
+        (("30", 60.0), "is start='30', end=60.0"),
+    ],
+)
+def test_segment_outside_the_song(tmp_path, segment, problem):
+    path = write_segments(tmp_path, {SONG: segment})
+    with pytest.raises(InputError) as err:
+        metadata.load_segments(path, [SONG], {SONG: 180.0})
+    message = str(err.value)
+    assert str(path) in message and repr(SONG) in message and problem in message
+
+
+def test_segment_of_unknown_kind_names_the_song(tmp_path):
+    entry = {"objective": {"start": 1, "end": 2}}
+    path = write_json(tmp_path / "s.json", {SONG: entry})
+    with pytest.raises(InputError) as err:
+        metadata.load_segments(path, [SONG])
+    assert f"song {SONG!r} has no objective_evaluation start and end" in str(err.value)
+    assert "found ['objective']" in str(err.value)
+
+
+def _dry_run(tmp_path, config):
+    cfg = write_config(tmp_path / "config.yaml", config)
+    run = snakemake(tmp_path / "run", cfg, "-n", check=False)
+    output = run.stdout + run.stderr
+    assert run.returncode != 0, output
+    assert "MissingInputException" not in output
+    assert not (tmp_path / "run/results").exists()
+    return output
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("case", ["split", "listeners", "segments_song", "segment_end"])
+def test_workflow_refuses_bad_real_data_before_planning(tmp_path, track, case):
+    """Each bad input stops ``snakemake -n`` with the message, before any job."""
+    root = tmp_path / "data"
+    meta = root / "metadata"
+    config = {"data": {"root": str(root)}, "separators": {"oracle": {"kind": "oracle"}}}
+    if case == "split":
+        entries = [{"Track Name": SONG, "Split": "valid"}]
+        write_json(meta / "musdb18.valid.json", entries)
+        expected = [str(meta / "musdb18.valid.json"), repr(SONG), "Split 'valid'"]
+    elif case == "listeners":
+        entry = {"name": "L5001", "audiogram_cfs": [250], "levels_l": [10],
+                 "levels_r": [10]}  # fmt: skip
+        write_json(meta / "listeners.test.json", {"L5001": entry})
+        config["data"]["listeners"] = "metadata/listeners.test.json"
+        expected = [str(meta / "listeners.test.json"), "unknown key 'levels_l'"]
+    else:
+        segments = {"Other Song": (0.0, 0.5)}
+        if case == "segment_end":
+            segments[SONG] = (0.0, 1.5)  # the song lasts 1 s
+        write_segments(root, segments)
+        config["scoring"] = {"segments_file": "metadata/musdb18.segments.test.json"}
+        problem = (
+            f"no segment for song {SONG!r}"
+            if case == "segments_song"
+            else f"segment of {SONG!r} ends at 1.5 s, after the song's end (1 s)"
+        )
+        expected = [str(meta / "musdb18.segments.test.json"), problem]
+    output = _dry_run(tmp_path, config)
+    for text in expected:
+        assert text in output, output[-3000:]
+    print(output[output.find("InputError") :][:600])

@@ -72,3 +72,27 @@ def make_dataset(
     (meta / "listeners.valid.json").write_text(json.dumps(chosen, indent=1))
     (meta / "listeners.train.json").write_text(json.dumps(chosen, indent=1))
     return root
+
+
+def write_segments(
+    root: Path,
+    objective: dict[str, tuple[float, float]],
+    subjective: dict[str, tuple[float, float]] | None = None,
+) -> Path:
+    """``metadata/musdb18.segments.test.json`` in the Cadenza format: per song an
+    ``objective_evaluation`` and a ``subjective_evaluation`` segment (the latter
+    defaults to the former)."""
+    subjective = subjective or objective
+    data = {
+        song: {
+            "objective_evaluation": {"start": start, "end": end},
+            "subjective_evaluation": dict(
+                zip(("start", "end"), subjective[song], strict=True)
+            ),
+        }
+        for song, (start, end) in objective.items()
+    }
+    path = root / "metadata/musdb18.segments.test.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(data, indent=1))
+    return path

@@ -7,6 +7,7 @@ from pathlib import Path
 import pandas as pd
 
 from vdbo import STEMS
+from vdbo.atomic import atomic_output, write_text
 
 OFFICIAL_COLUMNS = [
     "song",
@@ -22,6 +23,9 @@ OFFICIAL_COLUMNS = [
     "right_vocals",
 ]
 
+REMIX_SUMMARY_COLUMNS = ["strategy", "separator", "pairs"]
+"""Leading columns of ``remix_summary.csv`` (see ``remix_scoring.remix_summary``)."""
+
 
 def concat_scores(pair_csvs: list[Path], out: Path) -> pd.DataFrame:
     """One separator's scores: the pair rows in the given order, official columns.
@@ -31,9 +35,8 @@ def concat_scores(pair_csvs: list[Path], out: Path) -> pd.DataFrame:
     """
     frames = [pd.read_csv(p, dtype=str, keep_default_na=False) for p in pair_csvs]
     table = pd.concat(frames, ignore_index=True)[OFFICIAL_COLUMNS]
-    out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    table.to_csv(out, index=False)
+    with atomic_output(out) as tmp:
+        table.to_csv(tmp, index=False)
     return table
 
 
@@ -64,14 +67,26 @@ def write_summary(
     csv_path: Path,
     md_path: Path,
     remix: pd.DataFrame | None = None,
+    remix_csv_path: Path | None = None,
 ) -> None:
-    """The summary as CSV (for tools) and Markdown (for people), remixes included."""
-    summary.to_csv(csv_path, index=False, float_format="%.4f")
+    """The summary as CSV (for tools) and Markdown (for people), remixes included.
+
+    ``remix_csv_path`` (default: ``remix_summary.csv`` beside ``csv_path``) is
+    written whenever it is given, with only its header when there are no remixes, so
+    that it can be a declared output.
+    """
+    with atomic_output(csv_path) as tmp:
+        summary.to_csv(tmp, index=False, float_format="%.4f")
     text = "## HAAQI of the eight stems (official CAD1 evaluation)\n\n"
     text += markdown_table(summary)
-    if remix is not None and len(remix):
-        remix.to_csv(Path(csv_path).with_name("remix_summary.csv"), index=False,
-                     float_format="%.4f")  # fmt: skip
+    has_remix = remix is not None and len(remix) > 0
+    if has_remix or remix_csv_path is not None:
+        if remix_csv_path is None:
+            remix_csv_path = Path(csv_path).with_name("remix_summary.csv")
+        table = remix if has_remix else pd.DataFrame(columns=REMIX_SUMMARY_COLUMNS)
+        with atomic_output(remix_csv_path) as tmp:
+            table.to_csv(tmp, index=False, float_format="%.4f")
+    if has_remix:
         text += "\n## Personalised remixes: loudness, peaks, remix HAAQI\n\n"
         text += markdown_table(remix)
-    Path(md_path).write_text(text, encoding="utf-8")
+    write_text(md_path, text)

@@ -20,6 +20,7 @@ import numpy as np
 from scipy.io import wavfile
 
 from vdbo import STEMS, layout
+from vdbo.atomic import atomic_output
 from vdbo.audio_io import MUSDB_SAMPLE_RATE, read_wav_int16
 from vdbo.errors import InputError, UserFacingError
 
@@ -157,13 +158,10 @@ def write_pair_scores(
     """One-row CSV in the official columns, written by the official ``ResultsFile``."""
     from recipes.cad1.task1.baseline.evaluate import ResultsFile
 
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    results = ResultsFile(str(tmp))
-    results.write_header()
-    results.add_result(listener_id, song, score=score, instruments_scores=per_stem)
-    tmp.replace(path)
+    with atomic_output(path) as tmp:
+        results = ResultsFile(str(tmp))
+        results.write_header()
+        results.add_result(listener_id, song, score=score, instruments_scores=per_stem)
 
 
 class ScoreMismatch(UserFacingError, RuntimeError):

@@ -171,10 +171,22 @@ def pair_scores(wildcards):
     ]
 
 
-# A listener or song named in the config but absent from the metadata fails here,
-# before any job runs.
+def check_segments():
+    """A segments file must list every song, each segment inside its song."""
+    if config["scoring"]["segments_file"]:
+        present = [s for s in songs() if (track_dir(s) / "mixture.wav").is_file()]
+        metadata.load_segments(
+            ROOT / config["scoring"]["segments_file"],
+            songs=songs(),
+            durations={s: song_seconds(s) for s in present},
+        )
+
+
+# A listener or song named in the config but absent from the metadata, a bad Split,
+# listener layout or segment fails here, before any job runs.
 songs()
 listeners()
+check_segments()
 
 
 # --- personalised remixes -------------------------------------------------------

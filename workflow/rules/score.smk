@@ -58,6 +58,7 @@ rule summary:
             "results/summary.csv", caption="../report/summary.rst", category="Scores"
         ),
         md="results/summary.md",
+        remix="results/remix_summary.csv",
     params:
         separators=enabled_separators(),
         remix_keys=remix_table_keys(),

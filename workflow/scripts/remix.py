@@ -3,6 +3,7 @@
 import json
 from pathlib import Path
 
+from vdbo.atomic import write_text
 from vdbo.enhancement import amplify_stems
 from vdbo.jobs import run_job
 from vdbo.remix import remix, write_remix
@@ -24,7 +25,7 @@ def main(sm):
     signal, gains_db = remix(processed, listener, config, overrides)
     stats = write_remix(signal, Path(sm.output.flac), config, gains_db)
     stats.update(song=sm.wildcards.song, listener=sm.wildcards.listener)
-    Path(sm.output.stats).write_text(json.dumps(stats, indent=1))
+    write_text(sm.output.stats, json.dumps(stats, indent=1))
 
 
 run_job(snakemake, main)

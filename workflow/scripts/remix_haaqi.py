@@ -3,6 +3,7 @@
 import json
 from pathlib import Path
 
+from vdbo.atomic import write_text
 from vdbo.jobs import run_job
 from vdbo.remix_scoring import score_remix
 
@@ -21,7 +22,7 @@ def main(sm):
         threads=sm.threads,
     )
     stats.update({f"haaqi_{k}": v for k, v in scores.items()})
-    Path(sm.output[0]).write_text(json.dumps(stats, indent=1))
+    write_text(sm.output[0], json.dumps(stats, indent=1))
 
 
 run_job(snakemake, main)

@@ -2,12 +2,15 @@
 
 from pathlib import Path
 
+from vdbo.atomic import atomic_output
 from vdbo.jobs import run_job
 from vdbo.remix_scoring import remix_table
 
 
 def main(sm):
-    remix_table([Path(p) for p in sm.input]).to_csv(sm.output[0], index=False)
+    table = remix_table([Path(p) for p in sm.input])
+    with atomic_output(sm.output[0]) as tmp:
+        table.to_csv(tmp, index=False)
 
 
 run_job(snakemake, main)

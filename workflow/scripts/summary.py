@@ -11,7 +11,10 @@ def main(sm):
     tables = dict(zip(sm.params.separators, map(Path, sm.input.scores), strict=True))
     remix_keys = [tuple(k) for k in sm.params.remix_keys]
     remix = remix_summary(dict(zip(remix_keys, map(Path, sm.input.remix), strict=True)))
-    write_summary(summarise(tables), Path(sm.output.csv), Path(sm.output.md), remix)
+    out = sm.output
+    write_summary(
+        summarise(tables), Path(out.csv), Path(out.md), remix, Path(out.remix)
+    )
 
 
 run_job(snakemake, main)

@@ -10,10 +10,10 @@ reverse-slope (low-frequency) losses.
 from __future__ import annotations
 
 import json
-import os
 import shutil
 from pathlib import Path
 
+from vdbo.atomic import write_text
 from vdbo.demo.songs import SongSpec
 from vdbo.errors import InputError
 from vdbo.metadata import load_listeners
@@ -50,9 +50,7 @@ def select_listeners(source: Path) -> dict[str, dict[str, dict]]:
 
 def _write_json(path: Path, data: object) -> None:
     """Write atomically, with a stable format, so rebuilds are byte-identical."""
-    partial = path.with_name(path.name + ".partial")
-    partial.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", "utf-8")
-    os.replace(partial, path)
+    write_text(path, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
 
 
 def write_metadata(

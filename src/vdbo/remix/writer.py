@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from vdbo.atomic import atomic_output
 from vdbo.errors import InputError
 from vdbo.remix.config import resolve_config
 from vdbo.remix.level_safety import make_level_safe
@@ -73,41 +74,8 @@ def write_remix(
             f"remix has shape {signal.shape}, expected (samples, 2)",
             "pass the stereo output of vdbo.remix.remix",
         )
-    path.parent.mkdir(parents=True, exist_ok=True)
-
-    if strategy.level_safe:
-        from clarity.utils.flac_encoder import FlacEncoder
-        from clarity.utils.signal_processing import resample
-
-        resampled = resample(signal, sample_rate, REMIX_SAMPLE_RATE)
-        result = make_level_safe(
-            resampled,
-            REMIX_SAMPLE_RATE,
-            config["loudness_target_lufs"],
-            config["true_peak_limit_dbtp"],
-            config["limiter_lookahead_ms"],
-            config["limiter_hold_ms"],
-        )
-        FlacEncoder().encode(result.samples, REMIX_SAMPLE_RATE, path)
-        measured = {
-            "integrated_loudness_lufs": result.integrated_loudness_lufs,
-            "true_peak_dbtp": result.true_peak_dbtp,
-            "sample_peak_dbfs": result.sample_peak_dbfs,
-            "gain_applied_db": result.gain_applied_db,
-            "limiter_gain_reduction_max_db": result.limiter_gain_reduction_max_db,
-        }
-    else:
-        _official_save_flac_signal()(
-            signal=signal,
-            filename=path,
-            signal_sample_rate=sample_rate,
-            output_sample_rate=REMIX_SAMPLE_RATE,
-            do_clip_signal=True,
-            do_soft_clip=config["soft_clip"],
-        )
-        measured = measure_flac(path)
-        measured["gain_applied_db"] = 0.0
-        measured["limiter_gain_reduction_max_db"] = 0.0
+    with atomic_output(path) as tmp:
+        measured = _encode(signal, tmp, config, strategy.level_safe, sample_rate)
 
     return {
         "strategy": strategy.name,
@@ -122,6 +90,49 @@ def write_remix(
         **{key: _json_number(value) for key, value in measured.items()},
         "sample_rate": REMIX_SAMPLE_RATE,
     }
+
+
+def _encode(
+    signal: np.ndarray,
+    path: Path,
+    config: dict,
+    level_safe: bool,
+    sample_rate: int,
+) -> dict[str, float]:
+    """Write the 32 kHz FLAC to ``path``; what was measured on its samples."""
+    if level_safe:
+        from clarity.utils.flac_encoder import FlacEncoder
+        from clarity.utils.signal_processing import resample
+
+        resampled = resample(signal, sample_rate, REMIX_SAMPLE_RATE)
+        result = make_level_safe(
+            resampled,
+            REMIX_SAMPLE_RATE,
+            config["loudness_target_lufs"],
+            config["true_peak_limit_dbtp"],
+            config["limiter_lookahead_ms"],
+            config["limiter_hold_ms"],
+        )
+        FlacEncoder().encode(result.samples, REMIX_SAMPLE_RATE, path)
+        return {
+            "integrated_loudness_lufs": result.integrated_loudness_lufs,
+            "true_peak_dbtp": result.true_peak_dbtp,
+            "sample_peak_dbfs": result.sample_peak_dbfs,
+            "gain_applied_db": result.gain_applied_db,
+            "limiter_gain_reduction_max_db": result.limiter_gain_reduction_max_db,
+        }
+    _official_save_flac_signal()(
+        signal=signal,
+        filename=path,
+        signal_sample_rate=sample_rate,
+        output_sample_rate=REMIX_SAMPLE_RATE,
+        do_clip_signal=True,
+        do_soft_clip=config["soft_clip"],
+    )
+    measured = measure_flac(path)
+    measured["gain_applied_db"] = 0.0
+    measured["limiter_gain_reduction_max_db"] = 0.0
+    return measured
 
 
 def measure_flac(path: str | Path) -> dict[str, float]:

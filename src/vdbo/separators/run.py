@@ -8,6 +8,7 @@ import numpy as np
 import torch
 
 from vdbo import STEMS
+from vdbo.atomic import atomic_output
 from vdbo.audio_io import MUSDB_SAMPLE_RATE, read_wav_float
 from vdbo.errors import InputError
 from vdbo.separators.model import SeparationModel
@@ -94,11 +95,8 @@ def separate_track(
 
 def save_stems(stems: dict[str, np.ndarray], path: Path) -> None:
     """Write stems to ``.npz`` (float32, source order kept) atomically."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp.npz")
-    np.savez(tmp, order=np.array(list(stems)), **stems)
-    tmp.replace(path)
+    with atomic_output(path) as tmp:
+        np.savez(tmp, order=np.array(list(stems)), **stems)
 
 
 def load_stems(path: Path) -> dict[str, np.ndarray]:

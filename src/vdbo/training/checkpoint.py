@@ -10,11 +10,11 @@ from the last finished epoch.
 from __future__ import annotations
 
 import hashlib
-import os
 from pathlib import Path
 
 import torch
 
+from vdbo.atomic import atomic_output
 from vdbo.errors import InputError
 from vdbo.separators.model import SeparationModel
 from vdbo.training.architectures import build_trainer, load_plain_state
@@ -27,11 +27,8 @@ RESUME_FORMAT = "vdbo.training.resume/1"
 
 def atomic_save(obj: dict, path: Path) -> None:
     """``torch.save`` to a temporary file, then rename: never half a file in place."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    torch.save(obj, tmp)
-    os.replace(tmp, path)
+    with atomic_output(path) as tmp:
+        torch.save(obj, tmp)
 
 
 def resume_path(checkpoint: Path) -> Path:

@@ -1,0 +1,55 @@
+"""Writing outputs all at once: a file appears complete under its name, or not at all.
+
+Snakemake deletes the declared outputs of a job that fails, and marks those of a
+killed run incomplete. Files are also read outside that protection (the official
+tools on ``results/enhanced/``, a run with ``--keep-incomplete`` or without its
+``.snakemake`` metadata, a half-written file after a power cut), so every writer
+writes to a hidden temporary name in the same folder and renames it into place: a
+rename within one file system is atomic, and a failed or killed write leaves only the
+hidden temporary file (deleted on failure; after SIGKILL it stays hidden, never
+mistaken for an output).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import secrets
+from collections.abc import Iterator
+from pathlib import Path
+
+
+def temporary_name(path: Path) -> Path:
+    """A hidden, unique name beside ``path`` with the same suffix (writers that
+    choose the format from the suffix, such as soundfile or numpy, keep working)."""
+    token = f"{os.getpid()}-{secrets.token_hex(4)}"
+    return path.with_name(f".{path.stem}.{token}.tmp{path.suffix}")
+
+
+@contextlib.contextmanager
+def atomic_output(path: str | Path) -> Iterator[Path]:
+    """Yield a temporary path to write ``path`` to; renamed onto ``path`` when the
+    block succeeds, deleted when it raises (any exception, Ctrl-C included).
+
+    The temporary file is flushed to disk before the rename, so even a power cut
+    leaves the old file or the complete new one. Parent folders are created.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = temporary_name(path)
+    try:
+        yield tmp
+        if not tmp.is_file():
+            raise FileNotFoundError(f"{tmp}: the writer did not create its file")
+        with open(tmp, "rb") as stream:
+            os.fsync(stream.fileno())
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def write_text(path: str | Path, text: str, encoding: str = "utf-8") -> Path:
+    """``Path(path).write_text(text)``, atomically."""
+    with atomic_output(path) as tmp:
+        tmp.write_text(text, encoding=encoding)
+    return Path(path)
