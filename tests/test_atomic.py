@@ -81,6 +81,10 @@ def test_sigkill_mid_write_leaves_only_a_hidden_temporary(tmp_path):
     left = list(out.parent.iterdir())
     assert len(left) == 1 and left[0].name.startswith(".hdemucs.")
     assert left[0].stat().st_size > 0  # it was killed mid-write
+    other = out.with_name(".hdemucs.v2.123-0123abcd.tmp.csv")  # hdemucs.v2.csv's
+    other.write_text("")
+    write_text(out, "song,listener,score\n")  # the rerun removes the leftover
+    assert sorted(p.name for p in out.parent.iterdir()) == [other.name, out.name]
 
 
 def test_stems_npz_round_trip(tmp_path):

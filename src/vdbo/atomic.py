@@ -6,14 +6,16 @@ tools on ``results/enhanced/``, a run with ``--keep-incomplete`` or without its
 ``.snakemake`` metadata, a half-written file after a power cut), so every writer
 writes to a hidden temporary name in the same folder and renames it into place: a
 rename within one file system is atomic, and a failed or killed write leaves only the
-hidden temporary file (deleted on failure; after SIGKILL it stays hidden, never
-mistaken for an output).
+hidden temporary file (deleted on failure; after SIGKILL it stays, hidden and never
+mistaken for an output, until the next write of the same output removes it).
 """
 
 from __future__ import annotations
 
 import contextlib
+import glob
 import os
+import re
 import secrets
 from collections.abc import Iterator
 from pathlib import Path
@@ -26,6 +28,17 @@ def temporary_name(path: Path) -> Path:
     return path.with_name(f".{path.stem}.{token}.tmp{path.suffix}")
 
 
+def stale_temporaries(path: Path) -> list[Path]:
+    """Temporaries of ``path`` left by killed writers. Snakemake runs one job per
+    output at a time (and locks the folder against a second run), so any found when
+    a job starts writing ``path`` are stale."""
+    pattern = f".{glob.escape(path.stem)}.*.tmp{glob.escape(path.suffix)}"
+    exact = re.compile(
+        rf"\.{re.escape(path.stem)}\.\d+-[0-9a-f]{{8}}\.tmp{re.escape(path.suffix)}"
+    )
+    return sorted(p for p in path.parent.glob(pattern) if exact.fullmatch(p.name))
+
+
 @contextlib.contextmanager
 def atomic_output(path: str | Path) -> Iterator[Path]:
     """Yield a temporary path to write ``path`` to; renamed onto ``path`` when the
@@ -36,6 +49,8 @@ def atomic_output(path: str | Path) -> Iterator[Path]:
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
+    for stale in stale_temporaries(path):
+        stale.unlink(missing_ok=True)
     tmp = temporary_name(path)
     try:
         yield tmp
