@@ -5,7 +5,7 @@ from pathlib import Path
 from vdbo.audio_io import MUSDB_SAMPLE_RATE
 from vdbo.encoding import write_remix, write_stems
 from vdbo.jobs import run_job
-from vdbo.separators.run import load_stems
+from vdbo.stems_npz import load_stems
 
 STEM_RATE, REMIX_RATE = 24000, 32000
 

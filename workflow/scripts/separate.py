@@ -5,7 +5,8 @@ from pathlib import Path
 import torch
 
 from vdbo.jobs import run_job
-from vdbo.separators.run import save_stems, separate_track
+from vdbo.separators.run import separate_track
+from vdbo.stems_npz import save_stems
 
 
 def main(sm):

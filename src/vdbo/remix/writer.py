@@ -11,13 +11,13 @@ hears.
 from __future__ import annotations
 
 import math
-import warnings
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from vdbo.errors import InputError
+from vdbo.official import enhance_function
 from vdbo.remix.config import resolve_config
 from vdbo.remix.level_safety import make_level_safe
 from vdbo.remix.loudness import integrated_loudness, sample_peak_dbfs, true_peak_dbtp
@@ -30,10 +30,7 @@ STEMS_SAMPLE_RATE = 44100
 
 
 def _official_save_flac_signal():
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", UserWarning)  # hydra version_base notice
-        from recipes.cad1.task1.baseline.enhance import save_flac_signal
-    return save_flac_signal
+    return enhance_function("save_flac_signal")
 
 
 def _json_number(value: float) -> float | None:

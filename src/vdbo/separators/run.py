@@ -11,6 +11,7 @@ from vdbo import STEMS
 from vdbo.audio_io import MUSDB_SAMPLE_RATE, read_wav_float
 from vdbo.errors import InputError
 from vdbo.separators.model import SeparationModel
+from vdbo.stems_npz import load_stems, save_stems  # noqa: F401 (moved; old home)
 
 REFERENCE_KINDS = ("oracle", "mixture")
 MODEL_KINDS = ("torchaudio_hdemucs", "openunmix", "demucs", "trained")
@@ -90,18 +91,3 @@ def separate_track(
     if model is None:
         model = load_model(spec, device)
     return separate_with_model(model, mixture, device)
-
-
-def save_stems(stems: dict[str, np.ndarray], path: Path) -> None:
-    """Write stems to ``.npz`` (float32, source order kept) atomically."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp.npz")
-    np.savez(tmp, order=np.array(list(stems)), **stems)
-    tmp.replace(path)
-
-
-def load_stems(path: Path) -> dict[str, np.ndarray]:
-    """Read stems written by :func:`save_stems`, in their original order."""
-    with np.load(path) as data:
-        return {str(s): data[str(s)] for s in data["order"]}
