@@ -31,7 +31,6 @@ validate(config, SCHEMA)  # fills in the schema's defaults
 
 DATA = config["data"]
 ROOT = Path(DATA["root"])
-ENVS = Path(workflow.basedir) / "envs"
 
 
 def data_path(key):
@@ -201,11 +200,6 @@ def remix_override(wildcards):
         return None
     name = listeners()[wildcards.listener].get("name", wildcards.listener)
     return load_overrides(table).get(name)
-
-
-def remix_dir(wildcards):
-    w = wildcards
-    return f"results/remix/{w.strategy}/{w.separator}/{w.listener}/{w.song}"
 
 
 def remix_pairs(wildcards):

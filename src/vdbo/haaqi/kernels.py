@@ -207,12 +207,6 @@ def numpy_sum(a, lo, n, square):
     return res
 
 
-@njit(nogil=True, cache=True)
-def mean_square(a):
-    """``np.mean(a**2)`` for a contiguous float64 vector, bit for bit."""
-    return numpy_sum(a, 0, a.shape[0], True) / a.shape[0]
-
-
 # ------------------------------------------------------------ gammatone filter bank
 
 

@@ -52,7 +52,7 @@ def remix(
 
     if overrides and not strategy.accepts_overrides:
         raise InputError(
-            config["overrides"],
+            None,
             f"strategy {strategy.name!r} takes no per-listener overrides",
             "use strategy 'fixed_gains' or 'audiogram' with an override table, or set "
             "remix `overrides` to null",

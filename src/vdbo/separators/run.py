@@ -13,7 +13,6 @@ from vdbo.errors import InputError
 from vdbo.separators.model import SeparationModel
 from vdbo.stems_npz import load_stems, save_stems  # noqa: F401 (moved; old home)
 
-REFERENCE_KINDS = ("oracle", "mixture")
 MODEL_KINDS = ("torchaudio_hdemucs", "openunmix", "demucs", "trained")
 
 
