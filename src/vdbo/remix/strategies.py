@@ -20,9 +20,10 @@ Adding a strategy (one place, this file)::
         return {side: {"vocals": 3.0, "drums": 0.0, "bass": -3.0, "other": 0.0}
                 for side in SIDES}
 
-then set ``strategy: my_rule`` in the config (and add the name to the JSON schema's
-enum). ``listener`` is the CAD1 listener dict (read ears with
-:func:`vdbo.remix.listener.ear_audiogram`), ``config`` the resolved remix config;
+then set ``strategy: my_rule`` in the config (the JSON schema takes any name here;
+:func:`vdbo.remix.get_strategy` refuses an unregistered one). ``listener`` is the
+CAD1 listener dict (read ears with :func:`vdbo.remix.listener.ear_audiogram`),
+``config`` the resolved remix config;
 return a gain for every stem on both sides. Mixing, overrides (unless
 ``accepts_overrides=False``), loudness normalisation and limiting (unless
 ``level_safe=False``) are applied for you.
