@@ -9,7 +9,12 @@ import pytest
 
 from vdbo.official import BASELINE_ENHANCE, enhance_function, official
 
-NAMES = ["map_to_dict", "process_stems_for_listener", "remix_signal", "save_flac_signal"]
+NAMES = [
+    "map_to_dict",
+    "process_stems_for_listener",
+    "remix_signal",
+    "save_flac_signal",
+]
 
 
 @pytest.fixture(scope="module")

@@ -237,6 +237,15 @@ def training_model(wildcards):
     return config["training"]["models"][wildcards.model]
 
 
+def training_threads(wildcards):
+    """settings.threads of the training run; null (torch's own choice) takes every core."""
+    from vdbo.training.config import resolve_config
+
+    return resolve_config(training_model(wildcards)["settings"])["threads"] or (
+        workflow.cores
+    )
+
+
 def training_split(wildcards):
     """(train songs, validation songs) of one training run, from the train list."""
     listed = list(listed_songs("train_songs"))

@@ -23,7 +23,7 @@ rule train:
         "results/benchmarks/train/{model}.tsv"
     conda:
         "../../envs/separation.yaml"
-    threads: 1
+    threads: training_threads
     resources:
         gpu=config["separation"]["gpus"],
         mem_mb=6000,
