@@ -1,5 +1,6 @@
 # Configuration, sample tables and input functions shared by all rules.
 
+import functools
 import os
 import sys
 from pathlib import Path
@@ -58,6 +59,9 @@ def demo_audio_files():
     ]
 
 
+# The metadata loaders are cached: input functions and params call them for every
+# job, and the files do not change while the DAG is built.
+@functools.cache
 def listed_songs(key="songs"):
     """{track name: split} of a song list; the demo's are known before it is built."""
     if DATA["build_demo"] and not data_path(key).exists():
@@ -68,6 +72,7 @@ def listed_songs(key="songs"):
     return metadata.load_songs(data_path(key))
 
 
+@functools.cache
 def songs():
     """{track name: split folder} of the songs to process."""
     listed = listed_songs()
@@ -75,6 +80,7 @@ def songs():
     return {s: listed[s] for s in chosen}
 
 
+@functools.cache
 def listeners():
     """{listener id: audiogram dict} of the listeners to process."""
     if DATA["build_demo"] and not data_path("listeners").exists():
@@ -132,11 +138,17 @@ def song_seconds(song):
     return resources.audio_seconds(track_dir(song) / "mixture.wav")
 
 
+@functools.cache
+def segments_table():
+    """{song: (start, end)} of scoring.segments_file."""
+    return metadata.load_segments(ROOT / config["scoring"]["segments_file"])
+
+
 def scored_segment(wildcards):
     """[start, end] seconds scored for the song, or None for the whole song."""
     scoring = config["scoring"]
     if scoring["segments_file"]:
-        per_song = metadata.load_segments(ROOT / scoring["segments_file"])
+        per_song = segments_table()
         if wildcards.song in per_song:
             return list(per_song[wildcards.song])
     seg = scoring["segment"]

@@ -3,6 +3,10 @@
 # written beside the scores; optionally HAAQI of each remix per ear.
 
 
+localrules:
+    remix_table,  # a table join of a few kB, never a cluster job
+
+
 rule remix:
     input:
         stems="results/separated/{separator}/{song}.npz",
@@ -22,6 +26,8 @@ rule remix:
         override=remix_override,
     log:
         "results/logs/remix/{strategy}/{separator}/{listener}/{song}.log",
+    benchmark:
+        "results/benchmarks/remix/{strategy}/{separator}/{listener}/{song}.tsv"
     conda:
         "../../envs/enhancement.yaml"
     threads: 1
@@ -45,6 +51,8 @@ rule remix_haaqi:
         engine=config["scoring"]["engine"],
     log:
         "results/logs/remix_haaqi/{strategy}/{separator}/{listener}/{song}.log",
+    benchmark:
+        "results/benchmarks/remix_haaqi/{strategy}/{separator}/{listener}/{song}.tsv"
     conda:
         "../../envs/evaluation.yaml"
     threads: config["scoring"]["threads"]
