@@ -21,6 +21,7 @@ envvars:
     "PYTHONPATH",
 
 
+from vdbo import MUSDB_SAMPLE_RATE, STEMS, TRACK_FILES  # noqa: E402
 from vdbo import metadata, resources  # noqa: E402
 from vdbo.config_check import config_problems  # noqa: E402
 from vdbo.layout import STEM_CHANNELS  # noqa: E402
@@ -55,7 +56,7 @@ def demo_audio_files():
     return [
         MUSIC_DIR / song.split / song.name / f"{stem}.wav"
         for song in SONGS
-        for stem in ("mixture", "vocals", "drums", "bass", "other")
+        for stem in TRACK_FILES
     ]
 
 
@@ -120,7 +121,7 @@ def track_file(name):
 def reference_stems(wildcards):
     return [
         track_dir(wildcards.song) / f"{s}.wav"
-        for s in ("vocals", "drums", "bass", "other")
+        for s in STEMS
     ]
 
 
@@ -275,7 +276,7 @@ def training_audio(wildcards):
     return [
         MUSIC_DIR / splits[song] / song / f"{stem}.wav"
         for song in sum(training_split(wildcards), [])
-        for stem in ("mixture", "vocals", "drums", "bass", "other")
+        for stem in TRACK_FILES
     ]
 
 

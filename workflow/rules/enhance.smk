@@ -10,7 +10,10 @@ rule enhance:
         temp("results/amplified/{separator}/{listener}/{song}.npz"),
     params:
         listener=listener_audiogram,
-        nalr=lambda w: {"nfir": config["enhancement"]["nalr"]["nfir"], "fs": 44100},
+        nalr=lambda w: {
+            "nfir": config["enhancement"]["nalr"]["nfir"],
+            "fs": MUSDB_SAMPLE_RATE,
+        },
         compressor=lambda w: (
             config["enhancement"]["compressor"]
             if config["enhancement"]["apply_compressor"]

@@ -15,7 +15,10 @@ rule remix:
         stats="results/remix/{strategy}/{separator}/{listener}/{song}/{listener}_{song}_remix.json",
     params:
         listener=listener_audiogram,
-        nalr=lambda w: {"nfir": config["enhancement"]["nalr"]["nfir"], "fs": 44100},
+        nalr=lambda w: {
+            "nfir": config["enhancement"]["nalr"]["nfir"],
+            "fs": MUSDB_SAMPLE_RATE,
+        },
         compressor=lambda w: (
             config["enhancement"]["compressor"]
             if config["enhancement"]["apply_compressor"]
