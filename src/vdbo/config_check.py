@@ -7,6 +7,8 @@ from pathlib import Path
 import jsonschema
 import yaml
 
+from vdbo.separators.kinds import KINDS
+
 
 def config_problems(config: dict, schema_path: str | Path) -> list[str]:
     """One line per schema violation, each naming the config key (``data.root``)."""
@@ -19,6 +21,13 @@ def config_problems(config: dict, schema_path: str | Path) -> list[str]:
     separators = config.get("separators") or {}
     if separators and not any(s.get("enabled", True) for s in separators.values()):
         problems.append("config key separators: no separator is enabled")
+    for name, spec in separators.items():
+        kind = spec.get("kind") if isinstance(spec, dict) else None
+        if isinstance(kind, str) and kind not in KINDS:
+            problems.append(
+                f"config key separators.{name}.kind: {kind!r} is not one of "
+                f"{', '.join(KINDS)}"
+            )
     segment = (config.get("scoring") or {}).get("segment") or {}
     start, end = segment.get("start"), segment.get("end")
     if _number(start) and _number(end) and not start < end:

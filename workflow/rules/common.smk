@@ -25,6 +25,7 @@ from vdbo import MUSDB_SAMPLE_RATE, STEMS, TRACK_FILES  # noqa: E402
 from vdbo import metadata, resources  # noqa: E402
 from vdbo.config_check import config_problems  # noqa: E402
 from vdbo.layout import STEM_CHANNELS  # noqa: E402
+from vdbo.separators.kinds import get_kind  # noqa: E402
 
 SCHEMA = workflow.source_path("../schemas/config.schema.yaml")
 if problems := config_problems(config, SCHEMA):
@@ -119,16 +120,19 @@ def track_file(name):
 
 
 def reference_stems(wildcards):
-    return [
-        track_dir(wildcards.song) / f"{s}.wav"
-        for s in STEMS
-    ]
+    return [track_dir(wildcards.song) / f"{s}.wav" for s in STEMS]
 
 
-def oracle_references(wildcards):
-    """The reference stems, which only the oracle separator reads."""
-    is_oracle = config["separators"][wildcards.separator]["kind"] == "oracle"
-    return reference_stems(wildcards) if is_oracle else []
+def separator_kind(wildcards):
+    """The wildcard separator's entry in the kind registry (vdbo.separators.kinds)."""
+    return get_kind(config["separators"][wildcards.separator]["kind"])
+
+
+def separator_references(wildcards):
+    """The reference stems, for the separator kinds that read them (oracle)."""
+    return (
+        reference_stems(wildcards) if separator_kind(wildcards).needs_references else []
+    )
 
 
 def listener_audiogram(wildcards):

@@ -7,37 +7,23 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from vdbo import STEMS
 from vdbo.audio_io import MUSDB_SAMPLE_RATE, read_wav_float
 from vdbo.errors import InputError
+from vdbo.separators.kinds import get_kind
 from vdbo.separators.model import SeparationModel
 from vdbo.stems_npz import load_stems, save_stems  # noqa: F401 (moved; old home)
-
-MODEL_KINDS = ("torchaudio_hdemucs", "openunmix", "demucs", "trained")
 
 
 def load_model(spec: dict, device: str = "cpu") -> SeparationModel:
     """Build the :class:`SeparationModel` a separator spec from the config describes."""
-    kind = spec["kind"]
-    if kind == "torchaudio_hdemucs":
-        from vdbo.separators.weights import load_hdemucs
-
-        return load_hdemucs(device)
-    if kind == "openunmix":
-        from vdbo.separators.weights import load_openunmix
-
-        return load_openunmix(spec.get("model", "umxhq"), spec.get("niter", 0), device)
-    if kind == "demucs":
-        from vdbo.separators.demucs_repo import load_demucs
-
-        return load_demucs(spec["model"], spec.get("repo"), device)
-    if kind == "trained":
-        from vdbo.training.checkpoint import load_separation_model
-
-        return load_separation_model(Path(spec["checkpoint"]), device)
-    raise InputError(
-        None, f"unknown separator kind {kind!r}", f"use one of {MODEL_KINDS}"
-    )
+    kind = get_kind(spec["kind"])
+    if not kind.uses_model:
+        raise InputError(
+            None,
+            f"separator kind {kind.name!r} has no model",
+            "call separate_track, which runs every kind",
+        )
+    return kind.load(spec, device)
 
 
 def separate_with_model(
@@ -81,12 +67,10 @@ def separate_track(
 ) -> dict[str, np.ndarray]:
     """Stems ``{stem: (2, samples) float32}`` of one track for a separator spec."""
     track_dir = Path(track_dir)
-    kind = spec["kind"]
-    if kind == "oracle":
-        return {s: read_wav_float(track_dir / f"{s}.wav").T for s in STEMS}
+    kind = get_kind(spec["kind"])
+    if not kind.uses_model:
+        return kind.separate(spec, track_dir)
     mixture = read_wav_float(track_dir / "mixture.wav")
-    if kind == "mixture":
-        return {s: mixture.T.copy() for s in STEMS}
     if model is None:
         model = load_model(spec, device)
     return separate_with_model(model, mixture, device)
