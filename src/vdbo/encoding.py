@@ -52,7 +52,7 @@ def write_stems(
     return written
 
 
-def write_remix(
+def write_official_remix(
     processed: dict[str, np.ndarray],
     path: Path,
     sample_rate: int,

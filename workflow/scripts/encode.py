@@ -3,7 +3,7 @@
 from pathlib import Path
 
 from vdbo import MUSDB_SAMPLE_RATE, REMIX_SAMPLE_RATE, STEM_SAMPLE_RATE
-from vdbo.encoding import write_remix, write_stems
+from vdbo.encoding import write_official_remix, write_stems
 from vdbo.jobs import run_job
 from vdbo.stems_npz import load_stems
 
@@ -19,7 +19,7 @@ def main(sm):
         MUSDB_SAMPLE_RATE,
         STEM_SAMPLE_RATE,
     )
-    write_remix(
+    write_official_remix(
         processed,
         Path(sm.output.remix),
         MUSDB_SAMPLE_RATE,
