@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
-import torch
 
 from vdbo.audio_io import MUSDB_SAMPLE_RATE, read_wav_float
 from vdbo.errors import InputError
 from vdbo.separators.kinds import get_kind
-from vdbo.separators.model import SeparationModel
 from vdbo.stems_npz import load_stems, save_stems  # noqa: F401 (moved; old home)
+
+if TYPE_CHECKING:
+    from vdbo.separators.model import SeparationModel
 
 
 def load_model(spec: dict, device: str = "cpu") -> SeparationModel:
@@ -34,6 +36,7 @@ def separate_with_model(
     Returns ``{stem: (2, samples) float32}`` in the model's source order, which the
     remix sums in, so the order is kept for bit-identity with the official remix.
     """
+    import torch
     from recipes.cad1.task1.baseline.enhance import decompose_signal
 
     if int(model.sample_rate) != MUSDB_SAMPLE_RATE:
