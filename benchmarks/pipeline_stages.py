@@ -45,7 +45,7 @@ def main() -> None:
 
     from vdbo import metadata
     from vdbo.audio_io import read_wav_float
-    from vdbo.encoding import write_remix, write_stems
+    from vdbo.encoding import write_official_remix, write_stems
     from vdbo.enhancement import amplify_stems
     from vdbo.scoring import score_pair
     from vdbo.separators import weights
@@ -96,9 +96,8 @@ def main() -> None:
     )  # fmt: skip
     out = tmp / "enhanced"
     _, encode_s = timed(write_stems, processed, out, lid, song, 44100, 24000)
-    _, remix_s = timed(
-        write_remix, processed, out / lid / song / "remix.flac", 44100, 32000, True
-    )
+    remix_flac = out / lid / song / "remix.flac"
+    _, remix_s = timed(write_official_remix, processed, remix_flac, 44100, 32000, True)
     rows = [
         ("song", f"{song} ({duration:.1f} s), listener {lid}"),
         ("load hdemucs", f"{load_s:.2f} s"),

@@ -54,3 +54,24 @@ def test_every_key_is_documented():
     walk(schema, "")
     for key in schema["properties"]:
         assert "description" in schema["properties"][key], key
+
+
+def test_empty_segment_is_refused():
+    config = {"data": {"root": "/x"}, "scoring": {"segment": {"start": 30, "end": 30}}}
+    assert config_problems(config, SCHEMA) == [
+        "config key scoring.segment: start 30 s is not before end 30 s; give an end "
+        "after the start"
+    ]
+
+
+def test_training_device_follows_separation_device():
+    model = {"settings": {"device": "cuda"}}
+    config = {"data": {"root": "/x"}, "training": {"models": {"m": model}}}
+    problems = config_problems(config, SCHEMA)
+    assert problems == [
+        "config key training.models.m.settings.device: 'cuda', but the workflow "
+        "trains on separation.device ('cpu'); remove settings.device or change "
+        "separation.device"
+    ]
+    config["separation"] = {"device": "cuda"}
+    assert config_problems(config, SCHEMA) == []

@@ -462,3 +462,18 @@ def test_remix_haaqi_takes_another_engine_and_a_segment():
             segment=(1.0, 9.0),
             compute_haaqi=engine,
         )
+
+
+def test_schema_gain_limit_is_max_gain_db():
+    import yaml
+
+    from vdbo.remix.stem_keys import MAX_GAIN_DB
+
+    schema = yaml.safe_load(
+        (Path(__file__).parents[1] / "workflow/schemas/config.schema.yaml").read_text()
+    )
+    strategy = schema["properties"]["remix"]["properties"]["strategies"]
+    gains = strategy["additionalProperties"]["properties"]["gains_db"]["properties"]
+    for stem in STEMS:
+        assert gains[stem]["minimum"] == -MAX_GAIN_DB
+        assert gains[stem]["maximum"] == MAX_GAIN_DB

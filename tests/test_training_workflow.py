@@ -36,7 +36,7 @@ def test_trained_separator_and_hyperparameter_rerun(tmp_path):
     run = tmp_path / "run"
     snakemake(run, cfg)
 
-    log = (run / "results/models/tiny/training_log.tsv").read_text()
+    log = (run / "results/models/tiny/training_log.jsonl").read_text()
     assert '"event": "end"' in log
     summary = pd.read_csv(run / "results/summary.csv")
     assert set(summary["separator"]) == {"oracle", "tiny"}

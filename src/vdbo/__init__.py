@@ -9,4 +9,16 @@ STEMS = ("vocals", "drums", "bass", "other")
 
 SIDES = ("left", "right")
 
+TRACK_FILES = ("mixture", *STEMS)
+"""The WAVs of a MUSDB18-HQ track folder, without their ``.wav``."""
+
+MUSDB_SAMPLE_RATE = 44100
+"""MUSDB18-HQ audio; separation, NAL-R and the stems between jobs stay at this rate."""
+
+STEM_SAMPLE_RATE = 24000
+"""The official enhanced stem FLACs (CAD1 ``stem_sample_rate``), which HAAQI scores."""
+
+REMIX_SAMPLE_RATE = 32000
+"""The official remix FLAC (CAD1 ``remix_sample_rate``)."""
+
 __version__ = "0.1.0"

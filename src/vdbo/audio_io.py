@@ -13,9 +13,8 @@ from pathlib import Path
 import numpy as np
 from scipy.io import wavfile
 
+from vdbo import MUSDB_SAMPLE_RATE
 from vdbo.errors import InputError
-
-MUSDB_SAMPLE_RATE = 44100
 
 
 def read_wav_int16(

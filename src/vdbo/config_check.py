@@ -7,6 +7,8 @@ from pathlib import Path
 import jsonschema
 import yaml
 
+from vdbo.separators.kinds import KINDS
+
 
 def config_problems(config: dict, schema_path: str | Path) -> list[str]:
     """One line per schema violation, each naming the config key (``data.root``)."""
@@ -19,4 +21,39 @@ def config_problems(config: dict, schema_path: str | Path) -> list[str]:
     separators = config.get("separators") or {}
     if separators and not any(s.get("enabled", True) for s in separators.values()):
         problems.append("config key separators: no separator is enabled")
+    for name, spec in separators.items():
+        kind = spec.get("kind") if isinstance(spec, dict) else None
+        if isinstance(kind, str) and kind not in KINDS:
+            problems.append(
+                f"config key separators.{name}.kind: {kind!r} is not one of "
+                f"{', '.join(KINDS)}"
+            )
+    segment = (config.get("scoring") or {}).get("segment") or {}
+    start, end = segment.get("start"), segment.get("end")
+    if _number(start) and _number(end) and not start < end:
+        problems.append(
+            f"config key scoring.segment: start {start} s is not before end {end} s; "
+            "give an end after the start"
+        )
+    problems += _training_device_problems(config, schema)
     return problems
+
+
+def _training_device_problems(config: dict, schema: dict) -> list[str]:
+    """The workflow trains on ``separation.device``; a different settings.device is
+    refused rather than silently overridden."""
+    default = schema["properties"]["separation"]["properties"]["device"]["default"]
+    device = (config.get("separation") or {}).get("device", default)
+    models = (config.get("training") or {}).get("models") or {}
+    return [
+        f"config key training.models.{name}.settings.device: {given!r}, but the "
+        f"workflow trains on separation.device ({device!r}); remove "
+        "settings.device or change separation.device"
+        for name, model in models.items()
+        if isinstance(model, dict)
+        and (given := (model.get("settings") or {}).get("device", device)) != device
+    ]
+
+
+def _number(value) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)

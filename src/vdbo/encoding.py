@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from vdbo import layout
+from vdbo.official import enhance_function
 
 
 def _move_into_place(tmp: Path, final: Path) -> None:
@@ -30,8 +31,7 @@ def write_stems(
     stem_sample_rate: int,
 ) -> list[Path]:
     """Eight ``<listener>_<song>_<side>_<stem>.flac`` and ``.txt`` scale factors."""
-    from recipes.cad1.task1.baseline.enhance import save_flac_signal
-
+    save_flac_signal = enhance_function("save_flac_signal")
     final_dir = layout.pair_dir(root, listener, song)
     final_dir.mkdir(parents=True, exist_ok=True)
     written = []
@@ -52,7 +52,7 @@ def write_stems(
     return written
 
 
-def write_remix(
+def write_official_remix(
     processed: dict[str, np.ndarray],
     path: Path,
     sample_rate: int,
@@ -60,8 +60,8 @@ def write_remix(
     soft_clip: bool,
 ) -> Path:
     """The baseline remix: sum of the amplified stems per side, clipped, 32 kHz FLAC."""
-    from recipes.cad1.task1.baseline.enhance import remix_signal, save_flac_signal
-
+    remix_signal = enhance_function("remix_signal")
+    save_flac_signal = enhance_function("save_flac_signal")
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=path.parent, prefix=".tmp-") as tmp:

@@ -1,13 +1,16 @@
 """Per-listener amplification of separated stems, through the official baseline code.
 
 NAL-R (and the optional compressor) are applied per stem and ear with
-``recipes.cad1.task1.baseline.enhance.process_stems_for_listener``, so our outputs are
-bit-identical to the official recipe for the same stems.
+``recipes.cad1.task1.baseline.enhance.process_stems_for_listener`` (compiled from the
+installed recipe without its torch import, see :mod:`vdbo.official`), so our outputs
+are bit-identical to the official recipe for the same stems.
 """
 
 from __future__ import annotations
 
 import numpy as np
+
+from vdbo.official import enhance_function
 
 
 def amplify_stems(
@@ -24,11 +27,9 @@ def amplify_stems(
     """
     from clarity.enhancer.compressor import Compressor
     from clarity.enhancer.nalr import NALR
-    from recipes.cad1.task1.baseline.enhance import (
-        map_to_dict,
-        process_stems_for_listener,
-    )
 
+    map_to_dict = enhance_function("map_to_dict")
+    process_stems_for_listener = enhance_function("process_stems_for_listener")
     order = list(stems)
     signal_stems = map_to_dict(np.stack([stems[s] for s in order]), order)
     return process_stems_for_listener(

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import soundfile as sf
 
+from vdbo import MUSDB_SAMPLE_RATE
 from vdbo.errors import UserFacingError
 
 HAAQI_MB_PER_SECOND = {"official": 50.0, "fast": 5.0}
@@ -21,7 +22,6 @@ HAAQI_CPU_S_PER_SECOND = {"official": 1.5, "fast": 0.3}
 HAAQI_CALLS_PER_PAIR = 8  # left/right x vocals, drums, bass, other
 BASE_MB = 1500  # Python, numpy/scipy/numba and the pair's decoded audio
 RUNTIME_MARGIN = 2  # slow or shared nodes; SLURM kills a job at its limit
-MUSDB_RATE = 44100
 
 
 def _per_second(table: dict[str, float], engine: str) -> float:
@@ -56,12 +56,12 @@ def scoring_runtime_min(
 
 def separation_mem_mb(seconds: float) -> int:
     """Separation keeps the song, its four stems and one 11 s chunk's activations."""
-    return int(3000 + math.ceil(seconds * MUSDB_RATE * 2 * 4 * 4 * 3 / 2**20))
+    return int(3000 + math.ceil(seconds * MUSDB_SAMPLE_RATE * 2 * 4 * 4 * 3 / 2**20))
 
 
 def enhancement_mem_mb(seconds: float) -> int:
     """Enhance/encode hold eight float64 channels of the song, three copies at most."""
-    return int(1000 + math.ceil(seconds * MUSDB_RATE * 8 * 8 * 3 / 2**20))
+    return int(1000 + math.ceil(seconds * MUSDB_SAMPLE_RATE * 8 * 8 * 3 / 2**20))
 
 
 class MemoryBudgetError(UserFacingError, RuntimeError):

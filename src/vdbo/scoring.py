@@ -19,12 +19,11 @@ from pathlib import Path
 import numpy as np
 from scipy.io import wavfile
 
-from vdbo import STEMS, layout
+from vdbo import MUSDB_SAMPLE_RATE, STEM_SAMPLE_RATE, STEMS, layout
 from vdbo.atomic import atomic_output
-from vdbo.audio_io import MUSDB_SAMPLE_RATE, read_wav_int16
+from vdbo.audio_io import read_wav_int16
 from vdbo.errors import InputError, UserFacingError
 
-STEM_SAMPLE_RATE = 24000
 ENGINES = ("official", "fast")
 
 

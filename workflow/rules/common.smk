@@ -1,5 +1,6 @@
 # Configuration, sample tables and input functions shared by all rules.
 
+import functools
 import os
 import sys
 from pathlib import Path
@@ -20,9 +21,11 @@ envvars:
     "PYTHONPATH",
 
 
+from vdbo import MUSDB_SAMPLE_RATE, STEMS, TRACK_FILES  # noqa: E402
 from vdbo import metadata, resources  # noqa: E402
 from vdbo.config_check import config_problems  # noqa: E402
 from vdbo.layout import STEM_CHANNELS  # noqa: E402
+from vdbo.separators.kinds import get_kind  # noqa: E402
 
 SCHEMA = workflow.source_path("../schemas/config.schema.yaml")
 if problems := config_problems(config, SCHEMA):
@@ -31,7 +34,6 @@ validate(config, SCHEMA)  # fills in the schema's defaults
 
 DATA = config["data"]
 ROOT = Path(DATA["root"])
-ENVS = Path(workflow.basedir) / "envs"
 
 
 def data_path(key):
@@ -55,10 +57,13 @@ def demo_audio_files():
     return [
         MUSIC_DIR / song.split / song.name / f"{stem}.wav"
         for song in SONGS
-        for stem in ("mixture", "vocals", "drums", "bass", "other")
+        for stem in TRACK_FILES
     ]
 
 
+# The metadata loaders are cached: input functions and params call them for every
+# job, and the files do not change while the DAG is built.
+@functools.cache
 def listed_songs(key="songs"):
     """{track name: split} of a song list; the demo's are known before it is built."""
     if DATA["build_demo"] and not data_path(key).exists():
@@ -69,6 +74,7 @@ def listed_songs(key="songs"):
     return metadata.load_songs(data_path(key))
 
 
+@functools.cache
 def songs():
     """{track name: split folder} of the songs to process."""
     listed = listed_songs()
@@ -76,6 +82,7 @@ def songs():
     return {s: listed[s] for s in chosen}
 
 
+@functools.cache
 def listeners():
     """{listener id: audiogram dict} of the listeners to process."""
     if DATA["build_demo"] and not data_path("listeners").exists():
@@ -113,16 +120,19 @@ def track_file(name):
 
 
 def reference_stems(wildcards):
-    return [
-        track_dir(wildcards.song) / f"{s}.wav"
-        for s in ("vocals", "drums", "bass", "other")
-    ]
+    return [track_dir(wildcards.song) / f"{s}.wav" for s in STEMS]
 
 
-def oracle_references(wildcards):
-    """The reference stems, which only the oracle separator reads."""
-    is_oracle = config["separators"][wildcards.separator]["kind"] == "oracle"
-    return reference_stems(wildcards) if is_oracle else []
+def separator_kind(wildcards):
+    """The wildcard separator's entry in the kind registry (vdbo.separators.kinds)."""
+    return get_kind(config["separators"][wildcards.separator]["kind"])
+
+
+def separator_references(wildcards):
+    """The reference stems, for the separator kinds that read them (oracle)."""
+    return (
+        reference_stems(wildcards) if separator_kind(wildcards).needs_references else []
+    )
 
 
 def listener_audiogram(wildcards):
@@ -133,11 +143,17 @@ def song_seconds(song):
     return resources.audio_seconds(track_dir(song) / "mixture.wav")
 
 
+@functools.cache
+def segments_table():
+    """{song: (start, end)} of scoring.segments_file."""
+    return metadata.load_segments(ROOT / config["scoring"]["segments_file"])
+
+
 def scored_segment(wildcards):
     """[start, end] seconds scored for the song, or None for the whole song."""
     scoring = config["scoring"]
     if scoring["segments_file"]:
-        per_song = metadata.load_segments(ROOT / scoring["segments_file"])
+        per_song = segments_table()
         if wildcards.song in per_song:
             return list(per_song[wildcards.song])
     seg = scoring["segment"]
@@ -215,11 +231,6 @@ def remix_override(wildcards):
     return load_overrides(table).get(name)
 
 
-def remix_dir(wildcards):
-    w = wildcards
-    return f"results/remix/{w.strategy}/{w.separator}/{w.listener}/{w.song}"
-
-
 def remix_pairs(wildcards):
     """Per-pair remix stats (and HAAQI) of one strategy and separator."""
     kind = "remix_haaqi" if config["remix"]["haaqi"] else "remix"
@@ -255,6 +266,15 @@ def training_model(wildcards):
     return config["training"]["models"][wildcards.model]
 
 
+def training_threads(wildcards):
+    """settings.threads of the training run; null (torch's own choice) takes every core."""
+    from vdbo.training.config import resolve_config
+
+    return resolve_config(training_model(wildcards)["settings"])["threads"] or (
+        workflow.cores
+    )
+
+
 def training_split(wildcards):
     """(train songs, validation songs) of one training run, from the train list."""
     listed = list(listed_songs("train_songs"))
@@ -272,7 +292,7 @@ def training_audio(wildcards):
     return [
         MUSIC_DIR / splits[song] / song / f"{stem}.wav"
         for song in sum(training_split(wildcards), [])
-        for stem in ("mixture", "vocals", "drums", "bass", "other")
+        for stem in TRACK_FILES
     ]
 
 

@@ -10,7 +10,10 @@ rule enhance:
         temp("results/amplified/{separator}/{listener}/{song}.npz"),
     params:
         listener=listener_audiogram,
-        nalr=lambda w: {"nfir": config["enhancement"]["nalr"]["nfir"], "fs": 44100},
+        nalr=lambda w: {
+            "nfir": config["enhancement"]["nalr"]["nfir"],
+            "fs": MUSDB_SAMPLE_RATE,
+        },
         compressor=lambda w: (
             config["enhancement"]["compressor"]
             if config["enhancement"]["apply_compressor"]
@@ -19,6 +22,8 @@ rule enhance:
         apply_compressor=config["enhancement"]["apply_compressor"],
     log:
         "results/logs/enhance/{separator}/{listener}/{song}.log",
+    benchmark:
+        "results/benchmarks/enhance/{separator}/{listener}/{song}.tsv"
     conda:
         "../../envs/enhancement.yaml"
     threads: 1
@@ -44,6 +49,8 @@ rule encode:
         soft_clip=config["enhancement"]["soft_clip"],
     log:
         "results/logs/encode/{separator}/{listener}/{song}.log",
+    benchmark:
+        "results/benchmarks/encode/{separator}/{listener}/{song}.tsv"
     conda:
         "../../envs/enhancement.yaml"
     threads: 1

@@ -3,6 +3,10 @@
 # written beside the scores; optionally HAAQI of each remix per ear.
 
 
+localrules:
+    remix_table,  # a table join of a few kB, never a cluster job
+
+
 rule remix:
     input:
         stems="results/separated/{separator}/{song}.npz",
@@ -11,7 +15,10 @@ rule remix:
         stats="results/remix/{strategy}/{separator}/{listener}/{song}/{listener}_{song}_remix.json",
     params:
         listener=listener_audiogram,
-        nalr=lambda w: {"nfir": config["enhancement"]["nalr"]["nfir"], "fs": 44100},
+        nalr=lambda w: {
+            "nfir": config["enhancement"]["nalr"]["nfir"],
+            "fs": MUSDB_SAMPLE_RATE,
+        },
         compressor=lambda w: (
             config["enhancement"]["compressor"]
             if config["enhancement"]["apply_compressor"]
@@ -22,6 +29,8 @@ rule remix:
         override=remix_override,
     log:
         "results/logs/remix/{strategy}/{separator}/{listener}/{song}.log",
+    benchmark:
+        "results/benchmarks/remix/{strategy}/{separator}/{listener}/{song}.tsv"
     conda:
         "../../envs/enhancement.yaml"
     threads: 1
@@ -45,6 +54,8 @@ rule remix_haaqi:
         engine=config["scoring"]["engine"],
     log:
         "results/logs/remix_haaqi/{strategy}/{separator}/{listener}/{song}.log",
+    benchmark:
+        "results/benchmarks/remix_haaqi/{strategy}/{separator}/{listener}/{song}.tsv"
     conda:
         "../../envs/evaluation.yaml"
     threads: config["scoring"]["threads"]

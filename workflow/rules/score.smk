@@ -2,6 +2,12 @@
 # aggregation into the official CSV per separator and a summary across separators.
 
 
+# Table joins of a few kB: run beside Snakemake, never as cluster jobs.
+localrules:
+    aggregate_scores,
+    summary,
+
+
 rule score:
     input:
         stems=enhanced_stems,
@@ -88,6 +94,8 @@ rule verify_scores:
         segment=scored_segment,
     log:
         "results/logs/verify_scores/{separator}/{listener}/{song}.log",
+    benchmark:
+        "results/benchmarks/verify_scores/{separator}/{listener}/{song}.tsv"
     conda:
         "../../envs/evaluation.yaml"
     threads: 1

@@ -5,16 +5,14 @@
 rule separate:
     input:
         mixture=track_file("mixture"),
-        references=oracle_references,
+        references=separator_references,
         checkpoint=trained_checkpoint,
     output:
         "results/separated/{separator}/{song}.npz",
     params:
         spec=separator_spec,
         device=lambda w: (
-            "cpu"
-            if config["separators"][w.separator]["kind"] in ("oracle", "mixture")
-            else config["separation"]["device"]
+            config["separation"]["device"] if separator_kind(w).uses_model else "cpu"
         ),
     log:
         "results/logs/separate/{separator}/{song}.log",
@@ -25,9 +23,7 @@ rule separate:
     threads: 2
     resources:
         gpu=lambda w: (
-            0
-            if config["separators"][w.separator]["kind"] in ("oracle", "mixture")
-            else config["separation"]["gpus"]
+            config["separation"]["gpus"] if separator_kind(w).uses_model else 0
         ),
         mem_mb=lambda w: resources.separation_mem_mb(song_seconds(w.song)),
         runtime=lambda w: 10 + int(song_seconds(w.song) / 10),

@@ -9,7 +9,7 @@ rule train:
         audio=training_audio,
     output:
         checkpoint="results/models/{model}/model.pt",
-        log="results/models/{model}/training_log.tsv",
+        log="results/models/{model}/training_log.jsonl",
     params:
         settings=lambda w: training_model(w)["settings"],
         train_songs=lambda w: training_split(w)[0],
@@ -23,7 +23,7 @@ rule train:
         "results/benchmarks/train/{model}.tsv"
     conda:
         "../../envs/separation.yaml"
-    threads: 1
+    threads: training_threads
     resources:
         gpu=config["separation"]["gpus"],
         mem_mb=6000,

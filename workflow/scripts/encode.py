@@ -2,12 +2,10 @@
 
 from pathlib import Path
 
-from vdbo.audio_io import MUSDB_SAMPLE_RATE
-from vdbo.encoding import write_remix, write_stems
+from vdbo import MUSDB_SAMPLE_RATE, REMIX_SAMPLE_RATE, STEM_SAMPLE_RATE
+from vdbo.encoding import write_official_remix, write_stems
 from vdbo.jobs import run_job
-from vdbo.separators.run import load_stems
-
-STEM_RATE, REMIX_RATE = 24000, 32000
+from vdbo.stems_npz import load_stems
 
 
 def main(sm):
@@ -19,13 +17,13 @@ def main(sm):
         w.listener,
         w.song,
         MUSDB_SAMPLE_RATE,
-        STEM_RATE,
+        STEM_SAMPLE_RATE,
     )
-    write_remix(
+    write_official_remix(
         processed,
         Path(sm.output.remix),
         MUSDB_SAMPLE_RATE,
-        REMIX_RATE,
+        REMIX_SAMPLE_RATE,
         sm.params.soft_clip,
     )
 

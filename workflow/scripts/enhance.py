@@ -4,7 +4,7 @@ from pathlib import Path
 
 from vdbo.enhancement import amplify_stems
 from vdbo.jobs import run_job
-from vdbo.separators.run import load_stems, save_stems
+from vdbo.stems_npz import load_stems, save_stems
 
 
 def main(sm):

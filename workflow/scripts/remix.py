@@ -7,7 +7,7 @@ from vdbo.atomic import write_text
 from vdbo.enhancement import amplify_stems
 from vdbo.jobs import run_job
 from vdbo.remix import remix, write_remix
-from vdbo.separators.run import load_stems
+from vdbo.stems_npz import load_stems
 
 
 def main(sm):

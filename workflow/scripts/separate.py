@@ -2,14 +2,17 @@
 
 from pathlib import Path
 
-import torch
-
 from vdbo.jobs import run_job
-from vdbo.separators.run import save_stems, separate_track
+from vdbo.separators.kinds import get_kind
+from vdbo.separators.run import separate_track
+from vdbo.stems_npz import save_stems
 
 
 def main(sm):
-    torch.set_num_threads(sm.threads)
+    if get_kind(sm.params.spec["kind"]).uses_model:
+        import torch  # model-free kinds (oracle, mixture) start without it
+
+        torch.set_num_threads(sm.threads)
     stems = separate_track(
         sm.params.spec, Path(sm.input.mixture).parent, device=sm.params.device
     )

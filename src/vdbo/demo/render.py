@@ -12,9 +12,10 @@ from pathlib import Path
 import numpy as np
 import soundfile
 
+from vdbo import MUSDB_SAMPLE_RATE
 from vdbo.demo.external import ExternalToolError, run_tool
 
-SAMPLE_RATE = 44100
+SAMPLE_RATE = MUSDB_SAMPLE_RATE  # the demo is MUSDB18-HQ shaped
 
 SOUNDFONT_CANDIDATES = (
     Path("/usr/share/sounds/sf2/FluidR3Mono_GM.sf2"),

@@ -212,8 +212,3 @@ SONGS: tuple[SongSpec, ...] = (
         melody_high=57,
     ),
 )
-
-
-def songs_in_split(split: str) -> tuple[SongSpec, ...]:
-    """The songs stored in one MUSDB folder (``train`` or ``test``), in order."""
-    return tuple(song for song in SONGS if song.split == split)

@@ -249,8 +249,8 @@ def front_band(x, y, band_filters, params_x, params_y, freq_sample, use_libm):
         sum_x += block_x
         sum_y += block_y
         for ctrl_buf, params, slot, env, bm in (
-            (ctrl_x, params_x, kernels._LP_X, env_x, bm_x),
-            (ctrl_y, params_y, kernels._LP_Y, env_y, bm_y),
+            (ctrl_x, params_x, kernels.state._LP_X, env_x, bm_x),
+            (ctrl_y, params_y, kernels.state._LP_Y, env_y, bm_y),
         ):
             view = ctrl_buf[:n]
             np.log10(view, out=view)

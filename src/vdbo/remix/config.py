@@ -20,11 +20,6 @@ Keys (default in brackets):
 ``audiogram_rule`` [{}]
     ``audiogram`` only: overrides of the rule's parameters (field names of
     :class:`vdbo.remix.audiogram_rule.AudiogramRule`).
-``overrides`` [None]
-    Path of the per-listener gain table (CSV/TSV, see :mod:`vdbo.remix.overrides`) or
-    None. Not read by :func:`remix` itself: the caller loads it with
-    :func:`vdbo.remix.load_overrides` (so a workflow can declare it as an input file)
-    and passes the dict.
 ``loudness_target_lufs`` [-20.0]
     Integrated loudness (ITU-R BS.1770, stereo) of the written remix, in LUFS.
     Level-safe strategies only. -23 is the EBU R 128 broadcast level, -14 is the
@@ -57,7 +52,6 @@ DEFAULT_CONFIG: dict[str, Any] = {
     "strategy": "baseline",
     "gains_db": {},
     "audiogram_rule": {},
-    "overrides": None,
     "loudness_target_lufs": -20.0,
     "true_peak_limit_dbtp": -1.0,
     "limiter_lookahead_ms": 5.0,
@@ -117,10 +111,6 @@ def resolve_config(strategy_config: dict | None) -> dict[str, Any]:
         raise InputError(None, "remix config key 'strategy' must be a name", _FIX)
     if not isinstance(config["soft_clip"], bool):
         raise InputError(None, "remix config key 'soft_clip' must be true/false", _FIX)
-    if config["overrides"] is not None and not isinstance(config["overrides"], str):
-        raise InputError(
-            None, "remix config key 'overrides' must be a file path or null", _FIX
-        )
     return config
 
 

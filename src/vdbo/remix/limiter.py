@@ -28,8 +28,6 @@ from __future__ import annotations
 import numpy as np
 from scipy.ndimage import minimum_filter1d, uniform_filter1d
 
-from vdbo.remix.loudness import amplitude_to_db, true_peak_envelope
-
 _TINY = 1e-12
 
 
@@ -62,23 +60,3 @@ def limiter_gain(
     for _ in range(2):
         gain = uniform_filter1d(gain, size=2 * half_width + 1, mode="nearest")
     return np.minimum(gain, required)
-
-
-def limit_true_peak(
-    signal: np.ndarray,
-    sample_rate: int,
-    ceiling_dbtp: float,
-    lookahead_ms: float = 5.0,
-    hold_ms: float = 50.0,
-) -> tuple[np.ndarray, float]:
-    """Limit a (samples, channels) signal to ``ceiling_dbtp``.
-
-    Returns (limited signal, largest gain reduction in dB, >= 0).
-    """
-    signal = np.asarray(signal, dtype=np.float64)
-    envelope = true_peak_envelope(signal)
-    gain = limiter_gain(
-        envelope, 10.0 ** (ceiling_dbtp / 20.0), sample_rate, lookahead_ms, hold_ms
-    )
-    limited = signal * (gain[:, np.newaxis] if signal.ndim == 2 else gain)
-    return limited, -amplitude_to_db(float(gain.min())) + 0.0

@@ -8,12 +8,11 @@ addition is not associative, so order decides the last bit).
 
 from __future__ import annotations
 
-import warnings
-
 import numpy as np
 
 from vdbo import SIDES
 from vdbo.errors import InputError
+from vdbo.official import enhance_function
 from vdbo.remix.config import resolve_config
 from vdbo.remix.listener import listener_name
 from vdbo.remix.overrides import Overrides, override_for
@@ -23,11 +22,7 @@ from vdbo.remix.stem_keys import check_processed_stems, db_to_amplitude, split_s
 
 def official_remix_signal(stems: dict[str, np.ndarray]) -> np.ndarray:
     """pyclarity 0.3.4 ``recipes.cad1.task1.baseline.enhance.remix_signal``."""
-    with warnings.catch_warnings():
-        # The recipe module's @hydra.main decorator warns about version_base.
-        warnings.simplefilter("ignore", UserWarning)
-        from recipes.cad1.task1.baseline.enhance import remix_signal
-    return remix_signal(stems)
+    return enhance_function("remix_signal")(stems)
 
 
 def remix(
@@ -57,7 +52,7 @@ def remix(
 
     if overrides and not strategy.accepts_overrides:
         raise InputError(
-            config["overrides"],
+            None,
             f"strategy {strategy.name!r} takes no per-listener overrides",
             "use strategy 'fixed_gains' or 'audiogram' with an override table, or set "
             "remix `overrides` to null",

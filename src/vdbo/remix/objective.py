@@ -31,14 +31,13 @@ from collections.abc import Callable
 
 import numpy as np
 
-from vdbo import SIDES, STEMS
+from vdbo import MUSDB_SAMPLE_RATE, SIDES, STEM_SAMPLE_RATE, STEMS
 from vdbo.errors import InputError
 from vdbo.remix.listener import ear_audiogram
 from vdbo.remix.loudness import integrated_loudness
 from vdbo.remix.stem_keys import db_to_amplitude
 
-REFERENCE_SAMPLE_RATE = 44100
-HAAQI_SAMPLE_RATE = 24000
+HAAQI_SAMPLE_RATE = STEM_SAMPLE_RATE
 """Both signals are resampled to this rate before HAAQI (as ICASSP 2024 and CAD1 do):
 pyclarity's HAAQI rounds rates to whole kHz, so 44.1 kHz would be read as 44 kHz and
 stretch the reference by 0.2 % against a 32 kHz remix, ruining the score."""
@@ -47,7 +46,7 @@ stretch the reference by 0.2 % against a 32 kHz remix, ruining the score."""
 def gained_reference_mix(
     reference_stems: dict[str, np.ndarray],
     gains_db: dict[str, float],
-    sample_rate: int = REFERENCE_SAMPLE_RATE,
+    sample_rate: int = MUSDB_SAMPLE_RATE,
     normalise_to_mixture: bool = True,
 ) -> np.ndarray:
     """Stereo reference: each clean stem times its side's gain, summed.
@@ -128,7 +127,7 @@ def remix_haaqi(
     reference_stems: dict[str, np.ndarray],
     gains_db: dict[str, float],
     listener: dict,
-    reference_sample_rate: int = REFERENCE_SAMPLE_RATE,
+    reference_sample_rate: int = MUSDB_SAMPLE_RATE,
     segment: tuple[float, float] | None = None,
     compute_haaqi: Callable[..., float] | None = None,
     normalise_reference: bool = True,

@@ -26,9 +26,9 @@ from pathlib import Path
 
 from vdbo import STEMS
 from vdbo.errors import InputError
+from vdbo.remix.stem_keys import MAX_GAIN_DB
 
 OVERRIDE_COLUMNS = ("listener",) + tuple(f"{stem}_db" for stem in STEMS)
-MAX_OVERRIDE_DB = 40.0
 
 Overrides = dict[str, dict[str, float]]
 """``{listener name: {stem: gain in dB}}``."""
@@ -36,7 +36,7 @@ Overrides = dict[str, dict[str, float]]
 _FIX = (
     "the table needs one header line 'listener,vocals_db,drums_db,bass_db,other_db' "
     "(comma for .csv, tab for .tsv) and one fully filled row per listener, gains in "
-    f"dB within +-{MAX_OVERRIDE_DB:g}"
+    f"dB within +-{MAX_GAIN_DB:g}"
 )
 
 
@@ -103,11 +103,11 @@ def _gain(path: Path, number: int, cell: str, column: str) -> float:
         raise InputError(
             path, f"line {number}, column {column}: {cell!r} is not a number", _FIX
         ) from err
-    if not math.isfinite(value) or abs(value) > MAX_OVERRIDE_DB:
+    if not math.isfinite(value) or abs(value) > MAX_GAIN_DB:
         raise InputError(
             path,
             f"line {number}, column {column}: {cell!r} is outside "
-            f"+-{MAX_OVERRIDE_DB:g} dB",
+            f"+-{MAX_GAIN_DB:g} dB",
             _FIX,
         )
     return value

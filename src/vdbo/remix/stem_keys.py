@@ -13,6 +13,10 @@ import numpy as np
 from vdbo import SIDES, STEMS
 from vdbo.errors import InputError
 
+MAX_GAIN_DB = 40.0
+"""Largest stem gain, up or down, of fixed_gains and of override rows (the config
+schema repeats it for remix.strategies.*.gains_db; tests/test_remix.py checks)."""
+
 
 def split_stem_key(key: str) -> tuple[str, str]:
     """Return (side, stem) for a key such as "left_vocals"."""

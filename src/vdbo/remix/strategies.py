@@ -20,9 +20,10 @@ Adding a strategy (one place, this file)::
         return {side: {"vocals": 3.0, "drums": 0.0, "bass": -3.0, "other": 0.0}
                 for side in SIDES}
 
-then set ``strategy: my_rule`` in the config (and add the name to the JSON schema's
-enum). ``listener`` is the CAD1 listener dict (read ears with
-:func:`vdbo.remix.listener.ear_audiogram`), ``config`` the resolved remix config;
+then set ``strategy: my_rule`` in the config (the JSON schema takes any name here;
+:func:`vdbo.remix.get_strategy` refuses an unregistered one). ``listener`` is the
+CAD1 listener dict (read ears with :func:`vdbo.remix.listener.ear_audiogram`),
+``config`` the resolved remix config;
 return a gain for every stem on both sides. Mixing, overrides (unless
 ``accepts_overrides=False``), loudness normalisation and limiting (unless
 ``level_safe=False``) are applied for you.
@@ -37,8 +38,7 @@ from vdbo.errors import InputError
 from vdbo.remix.audiogram_rule import ear_gains_db, rule_from_config
 from vdbo.remix.listener import ear_audiogram
 from vdbo.remix.registry import SideGains, register_strategy
-
-MAX_FIXED_GAIN_DB = 40.0
+from vdbo.remix.stem_keys import MAX_GAIN_DB
 
 
 def _unity() -> SideGains:
@@ -62,7 +62,10 @@ def fixed_gains(listener: dict, config: dict) -> SideGains:
     """The configured per-stem gains (``gains_db``), on both sides, for everyone."""
     given = config["gains_db"]
     unknown = sorted(set(given) - set(STEMS))
-    fix = f"give gains_db as {{stem: dB}} with stems {STEMS}, within +-40 dB"
+    fix = (
+        f"give gains_db as {{stem: dB}} with stems {STEMS}, "
+        f"within +-{MAX_GAIN_DB:g} dB"
+    )
     if unknown:
         raise InputError(None, f"gains_db has unknown stem(s) {unknown}", fix)
     gains = {}
@@ -72,7 +75,7 @@ def fixed_gains(listener: dict, config: dict) -> SideGains:
             isinstance(value, bool)
             or not isinstance(value, int | float)
             or not math.isfinite(value)
-            or abs(value) > MAX_FIXED_GAIN_DB
+            or abs(value) > MAX_GAIN_DB
         ):
             raise InputError(None, f"gains_db[{stem!r}] = {value!r} is invalid", fix)
         gains[stem] = float(value)

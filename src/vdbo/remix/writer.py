@@ -11,30 +11,23 @@ hears.
 from __future__ import annotations
 
 import math
-import warnings
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from vdbo import MUSDB_SAMPLE_RATE, REMIX_SAMPLE_RATE
 from vdbo.atomic import atomic_output
 from vdbo.errors import InputError
+from vdbo.official import enhance_function
 from vdbo.remix.config import resolve_config
 from vdbo.remix.level_safety import make_level_safe
 from vdbo.remix.loudness import integrated_loudness, sample_peak_dbfs, true_peak_dbtp
 from vdbo.remix.registry import get_strategy
 
-REMIX_SAMPLE_RATE = 32000
-"""Official CAD1 ``remix_sample_rate``."""
-STEMS_SAMPLE_RATE = 44100
-"""Rate of the processed stems and hence of :func:`vdbo.remix.remix`'s output."""
-
 
 def _official_save_flac_signal():
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", UserWarning)  # hydra version_base notice
-        from recipes.cad1.task1.baseline.enhance import save_flac_signal
-    return save_flac_signal
+    return enhance_function("save_flac_signal")
 
 
 def _json_number(value: float) -> float | None:
@@ -47,7 +40,7 @@ def write_remix(
     path: str | Path,
     strategy_config: dict | None,
     gains_db: dict[str, float] | None = None,
-    sample_rate: int = STEMS_SAMPLE_RATE,
+    sample_rate: int = MUSDB_SAMPLE_RATE,
 ) -> dict[str, Any]:
     """Write the stereo remix ``signal`` (samples, 2) to the FLAC file ``path``.
 

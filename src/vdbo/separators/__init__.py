@@ -5,7 +5,18 @@ their stems are bit-identical to the official recipe's; reference-based ones
 (``oracle``, ``mixture``) give the upper and lower bounds every comparison needs.
 """
 
-from vdbo.separators.model import SeparationModel
-from vdbo.separators.run import separate_track
+from vdbo.lazy import lazy_attributes
+from vdbo.separators.kinds import KINDS, get_kind, register_kind
 
-__all__ = ["SeparationModel", "separate_track"]
+__all__ = ["KINDS", "SeparationModel", "get_kind", "register_kind", "separate_track"]
+
+
+# torch is imported on first use, so that the workflow and the config check can ask
+# the kind registry without importing it.
+__getattr__ = lazy_attributes(
+    __name__,
+    {
+        "SeparationModel": "vdbo.separators.model",
+        "separate_track": "vdbo.separators.run",
+    },
+)

@@ -3,42 +3,29 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
-import torch
 
-from vdbo import STEMS
-from vdbo.atomic import atomic_output
 from vdbo.audio_io import MUSDB_SAMPLE_RATE, read_wav_float
 from vdbo.errors import InputError
-from vdbo.separators.model import SeparationModel
+from vdbo.separators.kinds import get_kind
+from vdbo.stems_npz import load_stems, save_stems  # noqa: F401 (moved; old home)
 
-REFERENCE_KINDS = ("oracle", "mixture")
-MODEL_KINDS = ("torchaudio_hdemucs", "openunmix", "demucs", "trained")
+if TYPE_CHECKING:
+    from vdbo.separators.model import SeparationModel
 
 
 def load_model(spec: dict, device: str = "cpu") -> SeparationModel:
     """Build the :class:`SeparationModel` a separator spec from the config describes."""
-    kind = spec["kind"]
-    if kind == "torchaudio_hdemucs":
-        from vdbo.separators.weights import load_hdemucs
-
-        return load_hdemucs(device)
-    if kind == "openunmix":
-        from vdbo.separators.weights import load_openunmix
-
-        return load_openunmix(spec.get("model", "umxhq"), spec.get("niter", 0), device)
-    if kind == "demucs":
-        from vdbo.separators.demucs_repo import load_demucs
-
-        return load_demucs(spec["model"], spec.get("repo"), device)
-    if kind == "trained":
-        from vdbo.training.checkpoint import load_separation_model
-
-        return load_separation_model(Path(spec["checkpoint"]), device)
-    raise InputError(
-        None, f"unknown separator kind {kind!r}", f"use one of {MODEL_KINDS}"
-    )
+    kind = get_kind(spec["kind"])
+    if not kind.uses_model:
+        raise InputError(
+            None,
+            f"separator kind {kind.name!r} has no model",
+            "call separate_track, which runs every kind",
+        )
+    return kind.load(spec, device)
 
 
 def separate_with_model(
@@ -49,6 +36,7 @@ def separate_with_model(
     Returns ``{stem: (2, samples) float32}`` in the model's source order, which the
     remix sums in, so the order is kept for bit-identity with the official remix.
     """
+    import torch
     from recipes.cad1.task1.baseline.enhance import decompose_signal
 
     if int(model.sample_rate) != MUSDB_SAMPLE_RATE:
@@ -82,24 +70,10 @@ def separate_track(
 ) -> dict[str, np.ndarray]:
     """Stems ``{stem: (2, samples) float32}`` of one track for a separator spec."""
     track_dir = Path(track_dir)
-    kind = spec["kind"]
-    if kind == "oracle":
-        return {s: read_wav_float(track_dir / f"{s}.wav").T for s in STEMS}
+    kind = get_kind(spec["kind"])
+    if not kind.uses_model:
+        return kind.separate(spec, track_dir)
     mixture = read_wav_float(track_dir / "mixture.wav")
-    if kind == "mixture":
-        return {s: mixture.T.copy() for s in STEMS}
     if model is None:
         model = load_model(spec, device)
     return separate_with_model(model, mixture, device)
-
-
-def save_stems(stems: dict[str, np.ndarray], path: Path) -> None:
-    """Write stems to ``.npz`` (float32, source order kept) atomically."""
-    with atomic_output(path) as tmp:
-        np.savez(tmp, order=np.array(list(stems)), **stems)
-
-
-def load_stems(path: Path) -> dict[str, np.ndarray]:
-    """Read stems written by :func:`save_stems`, in their original order."""
-    with np.load(path) as data:
-        return {str(s): data[str(s)] for s in data["order"]}

@@ -14,6 +14,7 @@ from urllib.error import URLError
 
 import torch
 
+from vdbo import STEMS
 from vdbo.errors import InputError
 from vdbo.separators.model import SeparationModel
 
@@ -90,7 +91,7 @@ def load_openunmix(
     from openunmix import utils as umx_utils
 
     folder = Path(model).expanduser()
-    targets = ["vocals", "drums", "bass", "other"]
+    targets = list(STEMS)
     if folder.exists():
         for name in ["separator.json"] + [f"{t}.json" for t in targets]:
             if not (folder / name).is_file():

@@ -5,8 +5,18 @@ split; :func:`train` does that from random weights or from pretrained ones, and
 :func:`load_separation_model` hands the result to the official ``decompose_signal``.
 """
 
-from vdbo.training.checkpoint import load_separation_model
+from vdbo.lazy import lazy_attributes
 from vdbo.training.config import DEFAULTS, resolve_config
-from vdbo.training.loop import train
 
 __all__ = ["DEFAULTS", "load_separation_model", "resolve_config", "train"]
+
+
+# torch is imported on first use, so that the workflow can read the settings
+# (vdbo.training.config) when it builds the DAG without importing it.
+__getattr__ = lazy_attributes(
+    __name__,
+    {
+        "load_separation_model": "vdbo.training.checkpoint",
+        "train": "vdbo.training.loop",
+    },
+)

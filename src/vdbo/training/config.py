@@ -13,6 +13,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from vdbo import STEMS
 from vdbo.errors import InputError
 
 ARCHITECTURES = ("umx", "hdemucs")
@@ -61,7 +62,7 @@ nfft: 4096, depth: 6}``. The learning rate suits small models trained from scrat
 fine-tuning pretrained weights wants about 1e-4 (Open-Unmix and Demucs train their
 full-size models from scratch at 1e-3 and 3e-4)."""
 
-STEMS_REQUIRED = {"vocals", "drums", "bass", "other"}
+STEMS_REQUIRED = set(STEMS)
 
 _NOT_IN_HASH = ("device", "threads", "log_interval_seconds")
 """Settings that change how fast a run goes, not what it learns."""

@@ -1,0 +1,119 @@
+"""Numba kernels that redo the hot loops of the official HAAQI ear model exactly.
+
+Exactness rule: every kernel performs the same IEEE operations, in the same order, as
+the numpy/scipy code it replaces (pyclarity 0.3.4, ``clarity.evaluator.haspi.eb``):
+
+* elementwise ``+ - * /`` and ``sqrt`` are correctly rounded everywhere, so numba
+  loops reproduce numpy's elementwise results (no fast-math, so no FMA contraction);
+* reductions copy numpy's summation order: ``np.sum``/``np.mean`` are pairwise sums
+  over 8192-element buffer blocks (`numpy_sum`), Python's builtin ``sum`` is
+  sequential, and ``np.correlate`` lag values are BLAS ``ddot`` calls, so those call
+  numpy's own BLAS (`vdbo.haaqi.blas`);
+* ``scipy.signal.lfilter`` is a direct-form-II-transposed recursion, reproduced term
+  by term (`_section4`, `gain_filter_apply`);
+* log10 and power are numpy's. Where numpy uses the C library (checked at run time
+  by `vdbo.haaqi.transcendental`), the ``*_libm`` kernels call the same functions
+  from numba; otherwise numpy itself is called on 8192-sample blocks in between.
+
+Both signals (reference, processed) of a band run through one loop: they share the
+demodulating oscillator, and their independent recursions fill the CPU pipeline. A
+band is processed in blocks of `BLOCK` samples with the filter states carried in a
+small state vector, so the transcendental step can happen between kernels.
+All kernels release the GIL, so bands can run on several threads.
+
+One module per stage of the ear model, in signal order: `state` (block size, the
+per-band state vector), `filterbank` (gammatone control and main filters), `ohc`
+(outer-hair-cell compression), `ihc` (dB SL, inner-hair-cell adaptation, internal
+noise), `bands` (whole-band drivers of the fast path), `alignment` (delay alignment),
+`envelope_features` (segment smoothing, lag correlations, covariances, cepstrum) and
+`reductions` (numpy's ``np.sum``/``argmax`` with numpy's rounding). Every public
+kernel is importable from this package.
+
+Numba caches each kernel on disk keyed by its own file only, so a kernel compiled
+against an older version of a kernel it calls in another file would be reused
+silently. The caches of this package therefore live in a folder named by a hash of
+every source file of `vdbo.haaqi` (:func:`_numba_cache_dir`): any edit there
+recompiles them all, as a single-file module did.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import numba
+
+
+def _numba_cache_dir() -> str:
+    """``vdbo/haaqi/__pycache__/numba-<hash of the package's sources>``."""
+    package = Path(__file__).resolve().parents[1]
+    digest = hashlib.sha256()
+    for path in sorted(package.rglob("*.py")):
+        digest.update(str(path.relative_to(package)).encode())
+        digest.update(path.read_bytes())
+    return str(package / "__pycache__" / f"numba-{digest.hexdigest()[:16]}")
+
+
+# The kernels' decorators pick their cache folder when their modules are imported.
+_saved, numba.config.CACHE_DIR = numba.config.CACHE_DIR, _numba_cache_dir()
+try:
+    from vdbo.haaqi.kernels.alignment import (
+        fill_correlation_blocks,
+        shift_inplace,
+        top_two,
+    )
+    from vdbo.haaqi.kernels.bands import back_band_libm, front_band_libm
+    from vdbo.haaqi.kernels.envelope_features import (
+        bm_covary_row,
+        cepstral_coefficients,
+        correlate_lags,
+        env_smooth_row,
+    )
+    from vdbo.haaqi.kernels.filterbank import control_mean_squares, front_block
+    from vdbo.haaqi.kernels.ihc import add_small, back_block, sl_log_libm
+    from vdbo.haaqi.kernels.ohc import (
+        COMPRESS_PARAMS,
+        compress_gain_db,
+        compress_gain_libm,
+        gain_filter_apply,
+        knee_gains,
+    )
+    from vdbo.haaqi.kernels.reductions import argmax_abs, numpy_sum
+    from vdbo.haaqi.kernels.state import (
+        BLOCK,
+        NUMPY_BUFSIZE,
+        SMALL,
+        STATE_SIZE,
+        new_state,
+    )
+finally:
+    numba.config.CACHE_DIR = _saved
+
+__all__ = [
+    "BLOCK",
+    "COMPRESS_PARAMS",
+    "NUMPY_BUFSIZE",
+    "SMALL",
+    "STATE_SIZE",
+    "add_small",
+    "argmax_abs",
+    "back_band_libm",
+    "back_block",
+    "bm_covary_row",
+    "cepstral_coefficients",
+    "compress_gain_db",
+    "compress_gain_libm",
+    "control_mean_squares",
+    "correlate_lags",
+    "env_smooth_row",
+    "fill_correlation_blocks",
+    "front_band_libm",
+    "front_block",
+    "gain_filter_apply",
+    "knee_gains",
+    "new_state",
+    "numpy_sum",
+    "shift_inplace",
+    "sl_log_libm",
+    "top_two",
+]

@@ -1,0 +1,68 @@
+"""Outer hair cells: the compression gain and its low-pass filter."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from numba import njit
+
+# params: [level1, knee, -attn_ohc, 1 - 1/CR, low_control, high_control,
+#          gain_at_knee, gain_at_100]
+COMPRESS_PARAMS = 8
+
+
+@njit(nogil=True, cache=True, inline="always")
+def _gain_db(log_control, p):
+    """``-attn - (clip(level1 + 20*log10(c), knee, 100) - knee)*(1-1/CR)``, /20."""
+    v = p[0] + 20 * log_control
+    if v > 100:
+        v = 100.0
+    if v < p[1]:
+        v = p[1]
+    v = p[2] - (v - p[1]) * p[3]
+    return v / 20
+
+
+@njit(nogil=True, cache=True)
+def compress_gain_db(control, n, p):
+    """Compat path, given ``log10`` of the control block: gain in dB/20, in place."""
+    for j in range(n):
+        control[j] = _gain_db(control[j], p)
+
+
+@njit(nogil=True, cache=True)
+def compress_gain_libm(control, n, p, ten):
+    """Fast path: control block to linear compression gain, in place.
+
+    Levels certainly outside the compressor's knees (1e-9 relative margin, far above
+    log10 rounding) are clipped without evaluating log10 or pow: the clipped value,
+    hence the gain, is then exactly ``p[6]``/``p[7]``, as the official result.
+    """
+    for j in range(n):
+        c = control[j]
+        if c < p[4]:
+            control[j] = p[6]
+        elif c > p[5]:
+            control[j] = p[7]
+        else:
+            control[j] = ten ** _gain_db(math.log10(c), p)
+
+
+@njit(nogil=True, cache=True)
+def knee_gains(p, ten):
+    """(gain at the lower knee, gain at 100 dB) exactly as computed elementwise."""
+    return ten ** _gain_db(-np.inf, p), ten ** _gain_db(np.inf, p)
+
+
+@njit(nogil=True, cache=True)
+def gain_filter_apply(gain, n, lo, state, slot, b0, b1, a1, env, bm):
+    """First-order ``lfilter`` of the gain (state carried), then scale env and BM."""
+    z = state[slot]
+    for j in range(n):
+        xn = gain[j]
+        yn = z + b0 * xn
+        z = xn * b1 - yn * a1
+        env[lo + j] = yn * env[lo + j]
+        bm[lo + j] = yn * bm[lo + j]
+    state[slot] = z

@@ -1,0 +1,114 @@
+"""The separator kinds: one entry per value of a separator's ``kind`` in the config.
+
+The config check, :mod:`vdbo.separators.run` and the workflow's rules all ask this
+registry; adding a kind is one :func:`register_kind` call here. Importing this module
+does not import torch (the model loaders import it when they run).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from vdbo import STEMS
+from vdbo.errors import InputError
+
+if TYPE_CHECKING:
+    from vdbo.separators.model import SeparationModel
+
+
+@dataclass(frozen=True)
+class SeparatorKind:
+    """How one kind of separator makes stems, and what its jobs need."""
+
+    name: str
+    load: Callable[[dict, str], SeparationModel] | None = None
+    """``(spec, device) -> model`` for model-based kinds, run through the official
+    ``decompose_signal`` on ``separation.device`` (GPU-tagged jobs)."""
+    separate: Callable[[dict, Path], dict[str, np.ndarray]] | None = None
+    """``(spec, track folder) -> {stem: (2, samples)}`` for model-free kinds (CPU)."""
+    needs_references: bool = False
+    """It reads the track's reference stems, which the workflow then declares."""
+
+    @property
+    def uses_model(self) -> bool:
+        """Runs a model: on ``separation.device``, with ``separation.gpus`` GPUs."""
+        return self.load is not None
+
+
+KINDS: dict[str, SeparatorKind] = {}
+
+
+def register_kind(name: str, **fields) -> SeparatorKind:
+    """Add a kind (exactly one of ``load`` and ``separate``)."""
+    kind = SeparatorKind(name, **fields)
+    if (kind.load is None) == (kind.separate is None):
+        raise ValueError(f"separator kind {name!r} needs one of load and separate")
+    KINDS[name] = kind
+    return kind
+
+
+def get_kind(name: str) -> SeparatorKind:
+    """The registered kind ``name``; a clear error for any other name."""
+    if name not in KINDS:
+        raise InputError(
+            None,
+            f"unknown separator kind {name!r}",
+            f"set the separator's `kind` to one of {', '.join(KINDS)}",
+        )
+    return KINDS[name]
+
+
+# --- model-free kinds -------------------------------------------------------------
+
+
+def _oracle(spec: dict, track_dir: Path) -> dict[str, np.ndarray]:
+    from vdbo.audio_io import read_wav_float
+
+    return {s: read_wav_float(track_dir / f"{s}.wav").T for s in STEMS}
+
+
+def _mixture(spec: dict, track_dir: Path) -> dict[str, np.ndarray]:
+    from vdbo.audio_io import read_wav_float
+
+    mixture = read_wav_float(track_dir / "mixture.wav")
+    return {s: mixture.T.copy() for s in STEMS}
+
+
+# --- model kinds ------------------------------------------------------------------
+
+
+def _torchaudio_hdemucs(spec: dict, device: str) -> SeparationModel:
+    from vdbo.separators.weights import load_hdemucs
+
+    return load_hdemucs(device)
+
+
+def _openunmix(spec: dict, device: str) -> SeparationModel:
+    from vdbo.separators.weights import load_openunmix
+
+    return load_openunmix(spec.get("model", "umxhq"), spec.get("niter", 0), device)
+
+
+def _demucs(spec: dict, device: str) -> SeparationModel:
+    from vdbo.separators.demucs_repo import load_demucs
+
+    return load_demucs(spec["model"], spec.get("repo"), device)
+
+
+def _trained(spec: dict, device: str) -> SeparationModel:
+    from vdbo.training.checkpoint import load_separation_model
+
+    return load_separation_model(Path(spec["checkpoint"]), device)
+
+
+register_kind("oracle", separate=_oracle, needs_references=True)
+register_kind("mixture", separate=_mixture)
+register_kind("torchaudio_hdemucs", load=_torchaudio_hdemucs)
+register_kind("openunmix", load=_openunmix)
+register_kind("demucs", load=_demucs)
+register_kind("trained", load=_trained)
