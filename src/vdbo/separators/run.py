@@ -11,6 +11,7 @@ from vdbo import STEMS
 from vdbo.audio_io import MUSDB_SAMPLE_RATE, read_wav_float
 from vdbo.errors import InputError
 from vdbo.separators.model import SeparationModel
+from vdbo.torch_device import resolve_device
 
 REFERENCE_KINDS = ("oracle", "mixture")
 MODEL_KINDS = ("torchaudio_hdemucs", "openunmix", "demucs", "trained")
@@ -19,6 +20,7 @@ MODEL_KINDS = ("torchaudio_hdemucs", "openunmix", "demucs", "trained")
 def load_model(spec: dict, device: str = "cpu") -> SeparationModel:
     """Build the :class:`SeparationModel` a separator spec from the config describes."""
     kind = spec["kind"]
+    device = resolve_device(device)
     if kind == "torchaudio_hdemucs":
         from vdbo.separators.weights import load_hdemucs
 
@@ -62,7 +64,7 @@ def separate_with_model(
             model.sample_rate,
             mixture.T,
             MUSDB_SAMPLE_RATE,
-            torch.device(device),
+            resolve_device(device),
             model.sources,
             None,
             None,
