@@ -301,7 +301,7 @@ def training(report: dict, args, target: torch.device, save) -> None:
         }
         report["training"].append(row)
         if optional and args.elapsed() > args.budget_s:
-            row["error"] = f"skipped: past the --budget-s of {args.budget_s:g} s"
+            row["skipped"] = f"past the --budget-s of {args.budget_s:g} s"
             continue
         log(f"[training] {arch} {size} on {device}, {n_threads} threads, {steps} steps")
         try:
@@ -384,10 +384,11 @@ def text_report(report: dict) -> str:
             f"{'audio s/s':>10} {'peak GiB':>9}",
         ]
         for row in report["training"]:
-            if "error" in row:
+            if "error" in row or "skipped" in row:
+                what = f"ERROR {row['error']}" if "error" in row else "skipped"
                 lines.append(
                     f"{row['architecture']:<8} {row['size']:<5} {row['device']:<6} "
-                    f"ERROR {row['error'][:60]}"
+                    f"{row['threads']:>3} {what[:60]} {row.get('skipped', '')}"
                 )
                 continue
             peak = row.get("peak_gib", float("nan"))
