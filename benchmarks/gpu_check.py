@@ -105,18 +105,15 @@ def versions() -> dict:
 
 
 def import_baseline(report: dict) -> None:
-    """Import the official ``decompose_signal``'s module; stand in for modules it
-    imports but separation never calls, if they cannot load here (reported)."""
-    for _ in STAND_INS:
+    """Import the official ``decompose_signal``'s module. Modules it imports but
+    separation never calls get an empty stand-in if they cannot load here (reported)."""
+    for name in STAND_INS:
         try:
-            importlib.import_module("recipes.cad1.task1.baseline.enhance")
-            return
-        except ImportError as err:
-            name = (err.name or "").split(".")[0]
-            if name not in STAND_INS or name in sys.modules:
-                raise
-            sys.modules[name] = types.ModuleType(name)
-            sys.modules[name].SoundFile = None  # msbg_utils: from soundfile import
+            importlib.import_module(name)
+        except Exception as err:  # noqa: BLE001 - ImportError, or OSError from a library
+            stand_in = types.ModuleType(name)
+            stand_in.SoundFile = None  # clarity's msbg_utils: from soundfile import
+            sys.modules[name] = stand_in
             note = f"{name} could not be imported ({err}); an empty stand-in is used"
             report["notes"].append(note)
             log(f"NOTE: {note}")
@@ -197,72 +194,78 @@ def compare(reference: dict, other: dict) -> dict:
 
 
 def separation(report: dict, args, target: torch.device, save) -> None:
-    from vdbo.separators.run import load_model
-
     import_baseline(report)
-    cpu = torch.device("cpu")
     short, long = mixture(args.short_seconds), mixture(args.long_seconds, seed=8)
     warm = mixture(min(args.short_seconds, 12.0), seed=9)
     for name, spec in MODELS.items():
         entry = report["separation"].setdefault(name, {"spec": spec})
-        log(f"[separation] {name}: CPU, {args.short_seconds:g} s")
-        started = time.perf_counter()
-        model_cpu = load_model(spec, "cpu")
-        entry["cpu_load_s"] = round(time.perf_counter() - started, 2)
-        cpu_stems, seconds = separate(model_cpu, short, cpu)
-        entry["cpu_short_s"] = round(seconds, 2)
-        entry["cpu_rtf_short"] = round(seconds / args.short_seconds, 4)
-
-        log(f"[separation] {name}: {target}, {args.short_seconds:g} s")
-        started = time.perf_counter()
-        model = load_model(spec, str(target))
-        sync(target)
-        entry["target_load_s"] = round(time.perf_counter() - started, 2)
-        _, seconds = separate(model, warm, target)
-        entry["target_first_call_s"] = round(seconds, 2)
-        entry["first_call_audio_s"] = round(len(warm) / RATE, 2)
-        for label, setting in (("default", None), ("tf32_off", False)):
-            with tf32(setting), peak_memory(target, entry, "peak_gib_short"):
-                stems, seconds = separate(model, short, target)
-            entry[f"compare_{label}"] = compare(cpu_stems, stems)
-            if label == "default":
-                entry["target_short_s"] = round(seconds, 3)
-                entry["target_rtf_short"] = round(seconds / args.short_seconds, 5)
-            log(
-                f"  {label}: relative {entry[f'compare_{label}']['relative']:.2e} "
-                f"-> {entry[f'compare_{label}']['status']}"
-            )
-        del stems, cpu_stems
+        try:
+            separate_one(name, spec, entry, (short, long, warm), args, target, save)
+        except Exception as err:  # noqa: BLE001 - recorded, the next model still runs
+            entry["error"] = f"{type(err).__name__}: {err}"
+            report["errors"].append(f"separation {name}: {entry['error']}")
+            log(traceback.format_exc())
         save()
 
-        log(f"[separation] {name}: {target}, {args.long_seconds:g} s")
-        with peak_memory(target, entry, "peak_gib_long"):
-            _, seconds = separate(model, long, target)
-        entry["target_long_s"] = round(seconds, 3)
-        entry["target_rtf_long"] = round(seconds / args.long_seconds, 5)
-        del model
 
-        predicted = entry["cpu_rtf_short"] * args.long_seconds
-        measure = args.cpu_long == "full" or (
-            args.cpu_long == "auto"
-            and predicted <= args.cpu_long_budget
-            and args.elapsed() + predicted <= args.budget_s
+def separate_one(name, spec, entry, signals, args, target, save) -> None:
+    from vdbo.separators.run import load_model
+
+    short, long, warm = signals
+    cpu = torch.device("cpu")
+    log(f"[separation] {name}: CPU, {args.short_seconds:g} s")
+    started = time.perf_counter()
+    model_cpu = load_model(spec, "cpu")
+    entry["cpu_load_s"] = round(time.perf_counter() - started, 2)
+    cpu_stems, seconds = separate(model_cpu, short, cpu)
+    entry["cpu_short_s"] = round(seconds, 2)
+    entry["cpu_rtf_short"] = round(seconds / args.short_seconds, 4)
+
+    log(f"[separation] {name}: {target}, {args.short_seconds:g} s")
+    started = time.perf_counter()
+    model = load_model(spec, str(target))
+    sync(target)
+    entry["target_load_s"] = round(time.perf_counter() - started, 2)
+    _, seconds = separate(model, warm, target)
+    entry["target_first_call_s"] = round(seconds, 2)
+    entry["first_call_audio_s"] = round(len(warm) / RATE, 2)
+    for label, setting in (("default", None), ("tf32_off", False)):
+        with tf32(setting), peak_memory(target, entry, "peak_gib_short"):
+            stems, seconds = separate(model, short, target)
+        result = entry[f"compare_{label}"] = compare(cpu_stems, stems)
+        if label == "default":
+            entry["target_short_s"] = round(seconds, 3)
+            entry["target_rtf_short"] = round(seconds / args.short_seconds, 5)
+        log(f"  {label}: relative {result['relative']:.2e} -> {result['status']}")
+    del stems, cpu_stems
+    save()
+
+    log(f"[separation] {name}: {target}, {args.long_seconds:g} s")
+    with peak_memory(target, entry, "peak_gib_long"):
+        _, seconds = separate(model, long, target)
+    entry["target_long_s"] = round(seconds, 3)
+    entry["target_rtf_long"] = round(seconds / args.long_seconds, 5)
+    del model
+
+    predicted = entry["cpu_rtf_short"] * args.long_seconds
+    measure = args.cpu_long == "full" or (
+        args.cpu_long == "auto"
+        and predicted <= args.cpu_long_budget
+        and args.elapsed() + predicted <= args.budget_s
+    )
+    if measure:
+        log(f"[separation] {name}: CPU, {args.long_seconds:g} s")
+        _, seconds = separate(model_cpu, long, cpu)
+        entry["cpu_long_s"] = round(seconds, 2)
+        entry["cpu_long_how"] = "measured"
+    else:
+        entry["cpu_long_s"] = round(predicted, 2)
+        entry["cpu_long_how"] = (
+            f"extrapolated from the {args.short_seconds:g} s run (predicted "
+            f"{predicted:.0f} s; --cpu-long {args.cpu_long}, budgets "
+            f"{args.cpu_long_budget:g} s for it, {args.budget_s:g} s in all)"
         )
-        if measure:
-            log(f"[separation] {name}: CPU, {args.long_seconds:g} s")
-            _, seconds = separate(model_cpu, long, cpu)
-            entry["cpu_long_s"] = round(seconds, 2)
-            entry["cpu_long_how"] = "measured"
-        else:
-            entry["cpu_long_s"] = round(predicted, 2)
-            entry["cpu_long_how"] = (
-                f"extrapolated from the {args.short_seconds:g} s run (predicted "
-                f"{predicted:.0f} s; --cpu-long {args.cpu_long}, budgets "
-                f"{args.cpu_long_budget:g} s for it, {args.budget_s:g} s in all)"
-            )
-        entry["cpu_rtf_long"] = round(entry["cpu_long_s"] / args.long_seconds, 4)
-        del model_cpu
-        save()
+    entry["cpu_rtf_long"] = round(entry["cpu_long_s"] / args.long_seconds, 4)
 
 
 def training(report: dict, args, target: torch.device, save) -> None:
@@ -369,7 +372,7 @@ def text_report(report: dict) -> str:
                     f"{entry.get(f'cpu_rtf_{key}', float('nan')):>9.4f} "
                     f"{entry.get(f'peak_gib_{key}', float('nan')):>9.3f}  {how}"
                 )
-            if "target_load_s" in entry:
+            if "target_first_call_s" in entry:
                 lines.append(
                     f"{name:<8} load {entry['target_load_s']} s on "
                     f"{report['target']}, {entry['cpu_load_s']} s on the CPU; first "
