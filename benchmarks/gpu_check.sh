@@ -8,7 +8,8 @@
 # Installs the wheels in .whl/ with --no-deps into /tmp/site (the machine's own torch and
 # numpy stay), puts src/ and /tmp/site on PYTHONPATH, and runs benchmarks/gpu_check.py
 # under a time limit (GPU_CHECK_TIMEOUT seconds, default 500). The report goes to
-# $OUT/gpu_check.json (or ./gpu_check.json where OUT is unset) and to stdout.
+# $OUT/gpu_check.json (or ./gpu_check.json where OUT is unset), its output to stdout and
+# gpu_check.log beside it.
 # PYTHON, WHEELS (default .whl) and SITE (default /tmp/site) change the defaults.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -26,7 +27,8 @@ nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader 2>
 $PY -c 'import torch, torchaudio, numpy; print("torch", torch.__version__, "torchaudio",
 torchaudio.__version__, "numpy", numpy.__version__, "cuda", torch.cuda.is_available())'
 
-timeout "${GPU_CHECK_TIMEOUT:-500}" $PY benchmarks/gpu_check.py --out "$out" "$@"
-status=$?
+timeout "${GPU_CHECK_TIMEOUT:-500}" $PY benchmarks/gpu_check.py --out "$out" "$@" 2>&1 |
+    tee "${out%.json}.log"
+status=${PIPESTATUS[0]}
 [ $status -eq 124 ] && echo "gpu_check.py stopped at ${GPU_CHECK_TIMEOUT:-500} s; the partial report is in $out"
 exit $status
