@@ -29,25 +29,46 @@ from vdbo.training.dataset import ChunkSampler, load_songs  # noqa: E402
 SONGS = ["Bench & Mark's One", "Bench Two", "Bench Three"]
 
 
-def throughput(cfg: dict, songs, steps: int, threads: int) -> float:
-    """Audio seconds per wall second over ``steps`` training steps after a warm-up."""
+def bench_songs(seconds: float = 6.0) -> list:
+    """The benchmark's training songs, in memory (synthetic stems, ``seconds`` long)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        make_dataset(
+            Path(tmp), dict.fromkeys(SONGS, "train"), ["L0001"], seconds=seconds
+        )
+        return load_songs(Path(tmp) / "audio/musdb18hq", SONGS)
+
+
+def throughput(
+    cfg: dict, songs, steps: int, threads: int, device: str = "cpu"
+) -> float:
+    """Audio seconds per wall second over ``steps`` training steps after a warm-up.
+
+    On ``device`` (batches drawn on the CPU and moved there, as the training loop does).
+    """
     torch.set_num_threads(threads)
     torch.manual_seed(cfg["seed"])
     trainer = build_trainer(cfg)
+    trainer.module.to(device)
     sampler = ChunkSampler(songs, cfg["chunk_seconds"], cfg["augment"])
     optimizer = torch.optim.Adam(trainer.module.parameters(), lr=cfg["learning_rate"])
     rng = np.random.default_rng(cfg["seed"])
 
     def step() -> None:
-        stems = torch.from_numpy(sampler.batch(rng, cfg["batch_size"]))
+        stems = torch.from_numpy(sampler.batch(rng, cfg["batch_size"])).to(device)
         optimizer.zero_grad()
         trainer.loss(stems).backward()
         optimizer.step()
 
+    def wait() -> None:
+        if torch.device(device).type == "cuda":
+            torch.cuda.synchronize(device)
+
     step()
+    wait()
     started = time.perf_counter()
     for _ in range(steps):
         step()
+    wait()
     seconds = time.perf_counter() - started
     return steps * cfg["batch_size"] * cfg["chunk_seconds"] / seconds
 
@@ -56,9 +77,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--steps", type=int, default=8, help="timed steps per row")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        make_dataset(Path(tmp), dict.fromkeys(SONGS, "train"), ["L0001"], seconds=6.0)
-        songs = load_songs(Path(tmp) / "audio/musdb18hq", SONGS)
+    songs = bench_songs()
     demo_audio = (
         DEFAULTS["epochs"]
         * DEFAULTS["steps_per_epoch"]

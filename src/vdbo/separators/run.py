@@ -25,7 +25,9 @@ def load_model(spec: dict, device: str = "cpu") -> SeparationModel:
             f"separator kind {kind.name!r} has no model",
             "call separate_track, which runs every kind",
         )
-    return kind.load(spec, device)
+    from vdbo.torch_device import resolve_device  # imports torch: model kinds only
+
+    return kind.load(spec, resolve_device(device))
 
 
 def separate_with_model(
@@ -39,6 +41,8 @@ def separate_with_model(
     import torch
     from recipes.cad1.task1.baseline.enhance import decompose_signal
 
+    from vdbo.torch_device import resolve_device
+
     if int(model.sample_rate) != MUSDB_SAMPLE_RATE:
         raise InputError(
             None,
@@ -51,7 +55,7 @@ def separate_with_model(
             model.sample_rate,
             mixture.T,
             MUSDB_SAMPLE_RATE,
-            torch.device(device),
+            resolve_device(device),
             model.sources,
             None,
             None,

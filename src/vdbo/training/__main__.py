@@ -67,6 +67,7 @@ def main(argv: list[str] | None = None) -> int:
             args.log,
             init_checkpoint=args.init,
             device=args.device,
+            device_key="option --device",
         )
     except InputError as err:
         print(f"vdbo: {err}", file=sys.stderr)

@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from vdbo.torch_device import DEVICE_KEY, resolve_device
 from vdbo.training.architectures import build_trainer
 from vdbo.training.checkpoint import (
     RESUME_FORMAT,
@@ -69,16 +70,20 @@ def train(
     init_checkpoint: Path | None = None,
     device: str | None = None,
     on_epoch_end: Callable[[int, dict], None] | None = None,
+    device_key: str = DEVICE_KEY,
 ) -> dict:
     """Train a separator and write ``out_checkpoint``; return the final metrics.
 
     Restarted with the same arguments after being killed, it continues from the last
     finished epoch (``<out_checkpoint>.partial``) and ends with the same weights as an
-    uninterrupted run. ``device`` overrides the config's ``device``. ``on_epoch_end``
+    uninterrupted run. ``device`` overrides the config's ``device``; ``device_key``
+    names where it came from, for the error when it is not usable. ``on_epoch_end``
     is called with ``(epoch, metrics)`` after each epoch's state is saved.
     """
     cfg = resolve_config(config)
-    run_device = torch.device(device or cfg["device"])
+    run_device = resolve_device(
+        device or cfg["device"], device_key if device else "training setting device"
+    )
     out_checkpoint, log_path = Path(out_checkpoint), Path(log_path)
     train_songs, valid_songs = list(train_songs), list(valid_songs)
     run_hash = config_hash(cfg, train_songs, valid_songs, init_digest(init_checkpoint))
