@@ -1,6 +1,7 @@
 # Configuration, sample tables and input functions shared by all rules.
 
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -43,7 +44,9 @@ MUSIC_DIR = data_path("music_dir")
 
 
 wildcard_constraints:
-    separator=r"[A-Za-z0-9_.-]+",
+    # submissions (rules/submissions.smk) are scored as they are, never separated
+    separator=rf"(?!(?:{'|'.join(map(re.escape, config['submissions'])) or '$^'})$)"
+    r"[A-Za-z0-9_.-]+",
     listener=r"[^/]+",
     song=r"[^/]+",
 
@@ -293,3 +296,40 @@ def verified_pairs():
     return [
         f"results/scores/verified/{sep}/{lid}/{song}.csv" for sep, song, lid in picked
     ]
+
+
+# --- bring your own system (README): stems folders, Python callables, submissions ---
+
+
+# Separator kinds that never use the GPU or separation.device (separate.smk).
+CPU_KINDS = ("oracle", "mixture", "stems")
+
+
+def external_separator_inputs(wildcards):
+    """Files a `stems` or `python` separator reads: inputs, so a change reruns it."""
+    spec = config["separators"][wildcards.separator]
+    if spec["kind"] == "stems":
+        from vdbo.separators.stems_folder import stem_files
+
+        return list(stem_files(spec, wildcards.song).values())
+    if spec["kind"] == "python":
+        from vdbo.separators.python_callable import module_file
+
+        return module_file(spec)
+    return []
+
+
+def submission_names():
+    return [n for n, s in config["submissions"].items() if s.get("enabled", True)]
+
+
+def scored_systems():
+    """Every row of the summary: enabled separators, then enabled submissions."""
+    return enabled_separators() + submission_names()
+
+
+if clash := set(config["separators"]) & set(config["submissions"]):
+    raise ValueError(
+        f"Invalid configuration: {', '.join(sorted(clash))} named both under "
+        "`separators` and `submissions`; rename one (they share results/scores/)"
+    )

@@ -7,13 +7,14 @@ rule separate:
         mixture=track_file("mixture"),
         references=oracle_references,
         checkpoint=trained_checkpoint,
+        external=external_separator_inputs,
     output:
         "results/separated/{separator}/{song}.npz",
     params:
         spec=separator_spec,
         device=lambda w: (
             "cpu"
-            if config["separators"][w.separator]["kind"] in ("oracle", "mixture")
+            if config["separators"][w.separator]["kind"] in CPU_KINDS
             else config["separation"]["device"]
         ),
     log:
@@ -26,7 +27,7 @@ rule separate:
     resources:
         gpu=lambda w: (
             0
-            if config["separators"][w.separator]["kind"] in ("oracle", "mixture")
+            if config["separators"][w.separator]["kind"] in CPU_KINDS
             else config["separation"]["gpus"]
         ),
         mem_mb=lambda w: resources.separation_mem_mb(song_seconds(w.song)),

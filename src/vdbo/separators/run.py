@@ -13,6 +13,7 @@ from vdbo.errors import InputError
 from vdbo.separators.model import SeparationModel
 
 REFERENCE_KINDS = ("oracle", "mixture")
+EXTERNAL_KINDS = ("stems", "python")
 MODEL_KINDS = ("torchaudio_hdemucs", "openunmix", "demucs", "trained")
 
 
@@ -87,9 +88,24 @@ def separate_track(
     mixture = read_wav_float(track_dir / "mixture.wav")
     if kind == "mixture":
         return {s: mixture.T.copy() for s in STEMS}
+    if kind in EXTERNAL_KINDS:  # bring your own system (README)
+        return separate_external(spec, track_dir.name, mixture, device)
     if model is None:
         model = load_model(spec, device)
     return separate_with_model(model, mixture, device)
+
+
+def separate_external(
+    spec: dict, track: str, mixture: np.ndarray, device: str = "cpu"
+) -> dict[str, np.ndarray]:
+    """Stems of a ``stems`` folder or a ``python`` callable, checked."""
+    if spec["kind"] == "stems":
+        from vdbo.separators.stems_folder import read_track_stems
+
+        return read_track_stems(spec, track, mixture.shape[0])
+    from vdbo.separators.python_callable import run_callable
+
+    return run_callable(spec, mixture, MUSDB_SAMPLE_RATE, device)
 
 
 def save_stems(stems: dict[str, np.ndarray], path: Path) -> None:
