@@ -44,9 +44,9 @@ MUSIC_DIR = data_path("music_dir")
 
 
 wildcard_constraints:
-    # submissions (rules/submissions.smk) are scored as they are, never separated
-    separator=rf"(?!(?:{'|'.join(map(re.escape, config['submissions'])) or '$^'})$)"
-    r"[A-Za-z0-9_.-]+",
+    # exactly the configured names: submissions (rules/submissions.smk) share
+    # results/scores/ but are never separated
+    separator="|".join(map(re.escape, sorted(config["separators"], key=len)[::-1])),
     listener=r"[^/]+",
     song=r"[^/]+",
 
