@@ -403,3 +403,15 @@ def test_a_folder_submission_is_checked_in_place(tmp_path):
     with pytest.raises(InputError, match="stray.wav: unexpected file"):
         check_folder(folder, SONGS, [LISTENER], [(LISTENER, SONGS[0])])
     json.dumps(roles)
+
+
+def test_stems_not_cropped_to_the_segment_are_refused(tmp_path):
+    """A submission marked cropped whose stems hold another length is named."""
+    from vdbo.submissions import score_cropped_pair
+
+    write_pair(tmp_path / "enhanced", LISTENER, TRACK, seconds=0.2)
+    with pytest.raises(InputError, match=r"holds 0.200 s, the objective-evaluation"):
+        score_cropped_pair(
+            TRACK, LISTENER, {}, "test", tmp_path / "music", tmp_path / "enhanced",
+            (0.5, 1.5),
+        )  # fmt: skip
