@@ -23,6 +23,7 @@ include: "workflow/rules/separate.smk"
 include: "workflow/rules/enhance.smk"
 include: "workflow/rules/score.smk"
 include: "workflow/rules/remix.smk"
+include: "workflow/rules/submissions.smk"
 
 
 rule all:

@@ -15,6 +15,11 @@ def test_kinds_say_what_their_jobs_need():
     assert not get_kind("mixture").needs_references
     for name in ("torchaudio_hdemucs", "openunmix", "demucs", "trained"):
         assert get_kind(name).uses_model and not get_kind(name).needs_references
+        assert get_kind(name).uses_device
+    # user code may use the GPU; precomputed stems never do
+    assert get_kind("python").uses_device and not get_kind("python").uses_model
+    assert not get_kind("stems").uses_device and get_kind("stems").inputs
+    assert not get_kind("oracle").uses_device
 
 
 def test_unknown_kind_is_named():
@@ -30,7 +35,7 @@ def test_reference_kinds_and_a_new_kind(tmp_path):
     assert list(oracle) == list(mixture) == list(STEMS)
     assert np.allclose(sum(oracle.values()), mixture["vocals"], atol=1e-4)
 
-    def silence(spec, track_dir):
+    def silence(spec, track_dir, device):
         return {s: np.zeros_like(mixture[s]) for s in STEMS}
 
     register_kind("silence", separate=silence)

@@ -47,9 +47,16 @@ def make_dataset(
     listeners: list[str],
     seconds: float = 3.0,
     train_songs: tuple[str, ...] = (),
+    test_segments: dict[str, tuple[float, float]] | None = None,
 ) -> Path:
     """Write ``songs`` ({track name: "test"|"train"}, the validation list) and
-    ``train_songs`` (the training list, in ``train/``) with metadata under ``root``."""
+    ``train_songs`` (the training list, in ``train/``) with metadata under ``root``.
+
+    ``test_segments`` ({song: (start, end)}) also writes the CAD1 test-set metadata
+    the official test.py reads: ``musdb18.test.json`` (the same songs),
+    ``listeners.test.json`` and ``musdb18.segments.test.json`` (that segment as both
+    the objective and the subjective evaluation segment).
+    """
     music = root / "audio/musdb18hq"
     everything = {**songs, **dict.fromkeys(train_songs, "train")}
     for i, (song, split) in enumerate(everything.items()):
@@ -71,6 +78,17 @@ def make_dataset(
     chosen = {lid: known[lid] for lid in listeners}
     (meta / "listeners.valid.json").write_text(json.dumps(chosen, indent=1))
     (meta / "listeners.train.json").write_text(json.dumps(chosen, indent=1))
+    if test_segments is not None:
+        (meta / "musdb18.test.json").write_text(json.dumps(entries, indent=1))
+        (meta / "listeners.test.json").write_text(json.dumps(chosen, indent=1))
+        segments = {
+            song: {
+                kind: {"start": start, "end": end}
+                for kind in ("objective_evaluation", "subjective_evaluation")
+            }
+            for song, (start, end) in test_segments.items()
+        }
+        (meta / "musdb18.segments.test.json").write_text(json.dumps(segments, indent=1))
     return root
 
 

@@ -19,7 +19,12 @@ def config_problems(config: dict, schema_path: str | Path) -> list[str]:
         key = ".".join(str(p) for p in error.path) or "(top level)"
         problems.append(f"config key {key}: {error.message}")
     separators = config.get("separators") or {}
-    if separators and not any(s.get("enabled", True) for s in separators.values()):
+    submissions = config.get("submissions") or {}
+    if (
+        separators
+        and not any(s.get("enabled", True) for s in separators.values())
+        and not any(s.get("enabled", True) for s in submissions.values())
+    ):
         problems.append("config key separators: no separator is enabled")
     for name, spec in separators.items():
         kind = spec.get("kind") if isinstance(spec, dict) else None

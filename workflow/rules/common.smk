@@ -2,6 +2,7 @@
 
 import functools
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -45,7 +46,9 @@ MUSIC_DIR = data_path("music_dir")
 
 
 wildcard_constraints:
-    separator=r"[A-Za-z0-9_.-]+",
+    # exactly the configured names: submissions (rules/submissions.smk) share
+    # results/scores/ but are never separated
+    separator="|".join(map(re.escape, sorted(config["separators"], key=len)[::-1])),
     listener=r"[^/]+",
     song=r"[^/]+",
 
@@ -325,3 +328,30 @@ def verified_pairs():
     return [
         f"results/scores/verified/{sep}/{lid}/{song}.csv" for sep, song, lid in picked
     ]
+
+
+# --- bring your own system (README): stems folders, Python callables, submissions ---
+
+
+def external_separator_inputs(wildcards):
+    """Files a separator reads besides the track (a stems folder, a Python module):
+    inputs, so a changed file reruns its separation."""
+    kind = separator_kind(wildcards)
+    spec = config["separators"][wildcards.separator]
+    return kind.inputs(spec, wildcards.song) if kind.inputs else []
+
+
+def submission_names():
+    return [n for n, s in config["submissions"].items() if s.get("enabled", True)]
+
+
+def scored_systems():
+    """Every row of the summary: enabled separators, then enabled submissions."""
+    return enabled_separators() + submission_names()
+
+
+if clash := set(config["separators"]) & set(config["submissions"]):
+    raise ValueError(
+        f"Invalid configuration: {', '.join(sorted(clash))} named both under "
+        "`separators` and `submissions`; rename one (they share results/scores/)"
+    )

@@ -57,7 +57,7 @@ rule aggregate_scores:
 
 rule summary:
     input:
-        scores=expand("results/scores/{separator}.csv", separator=enabled_separators()),
+        scores=expand("results/scores/{separator}.csv", separator=scored_systems()),
         remix=remix_tables(),
     output:
         csv=report(
@@ -66,7 +66,7 @@ rule summary:
         md="results/summary.md",
         remix="results/remix_summary.csv",
     params:
-        separators=enabled_separators(),
+        separators=scored_systems(),
         remix_keys=remix_table_keys(),
     log:
         "results/logs/summary.log",

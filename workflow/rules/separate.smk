@@ -7,12 +7,13 @@ rule separate:
         mixture=track_file("mixture"),
         references=separator_references,
         checkpoint=trained_checkpoint,
+        external=external_separator_inputs,
     output:
         "results/separated/{separator}/{song}.npz",
     params:
         spec=separator_spec,
         device=lambda w: (
-            config["separation"]["device"] if separator_kind(w).uses_model else "cpu"
+            config["separation"]["device"] if separator_kind(w).uses_device else "cpu"
         ),
     log:
         "results/logs/separate/{separator}/{song}.log",
@@ -23,7 +24,7 @@ rule separate:
     threads: 2
     resources:
         gpu=lambda w: (
-            config["separation"]["gpus"] if separator_kind(w).uses_model else 0
+            config["separation"]["gpus"] if separator_kind(w).uses_device else 0
         ),
         mem_mb=lambda w: resources.separation_mem_mb(song_seconds(w.song)),
         runtime=lambda w: 10 + int(song_seconds(w.song) / 10),

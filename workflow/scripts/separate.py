@@ -9,8 +9,8 @@ from vdbo.stems_npz import save_stems
 
 
 def main(sm):
-    if get_kind(sm.params.spec["kind"]).uses_model:
-        import torch  # model-free kinds (oracle, mixture) start without it
+    if get_kind(sm.params.spec["kind"]).uses_device:
+        import torch  # the CPU-only kinds (oracle, mixture, stems) start without it
 
         torch.set_num_threads(sm.threads)
     stems = separate_track(

@@ -29,15 +29,27 @@ class SeparatorKind:
     load: Callable[[dict, str], SeparationModel] | None = None
     """``(spec, device) -> model`` for model-based kinds, run through the official
     ``decompose_signal`` on ``separation.device`` (GPU-tagged jobs)."""
-    separate: Callable[[dict, Path], dict[str, np.ndarray]] | None = None
-    """``(spec, track folder) -> {stem: (2, samples)}`` for model-free kinds (CPU)."""
+    separate: Callable[[dict, Path, str], dict[str, np.ndarray]] | None = None
+    """``(spec, track folder, device) -> {stem: (2, samples)}`` for the kinds that
+    make stems their own way (checked like a model's by the separate job)."""
     needs_references: bool = False
     """It reads the track's reference stems, which the workflow then declares."""
+    inputs: Callable[[dict, str], list[Path]] | None = None
+    """``(spec, track name) -> files`` it reads besides the track: declared as the
+    separate job's inputs, so a changed file reruns it."""
+    on_device: bool = False
+    """A ``separate`` kind that runs on ``separation.device`` (user code that may
+    use a GPU); model kinds always do."""
 
     @property
     def uses_model(self) -> bool:
-        """Runs a model: on ``separation.device``, with ``separation.gpus`` GPUs."""
+        """Runs a model through the official ``decompose_signal``."""
         return self.load is not None
+
+    @property
+    def uses_device(self) -> bool:
+        """Runs on ``separation.device`` with ``separation.gpus`` GPUs (GPU-tagged)."""
+        return self.uses_model or self.on_device
 
 
 KINDS: dict[str, SeparatorKind] = {}
@@ -66,17 +78,48 @@ def get_kind(name: str) -> SeparatorKind:
 # --- model-free kinds -------------------------------------------------------------
 
 
-def _oracle(spec: dict, track_dir: Path) -> dict[str, np.ndarray]:
+def _oracle(spec: dict, track_dir: Path, device: str) -> dict[str, np.ndarray]:
     from vdbo.audio_io import read_wav_float
 
     return {s: read_wav_float(track_dir / f"{s}.wav").T for s in STEMS}
 
 
-def _mixture(spec: dict, track_dir: Path) -> dict[str, np.ndarray]:
+def _mixture(spec: dict, track_dir: Path, device: str) -> dict[str, np.ndarray]:
     from vdbo.audio_io import read_wav_float
 
     mixture = read_wav_float(track_dir / "mixture.wav")
     return {s: mixture.T.copy() for s in STEMS}
+
+
+def _stems(spec: dict, track_dir: Path, device: str) -> dict[str, np.ndarray]:
+    import soundfile
+
+    from vdbo.separators.stems_folder import read_track_stems
+
+    frames = soundfile.info(str(track_dir / "mixture.wav")).frames
+    return read_track_stems(spec, track_dir.name, frames)
+
+
+def _stems_inputs(spec: dict, track: str) -> list[Path]:
+    from vdbo.separators.stems_folder import stem_files
+
+    return list(stem_files(spec, track).values())
+
+
+def _python(spec: dict, track_dir: Path, device: str) -> dict[str, np.ndarray]:
+    from vdbo import MUSDB_SAMPLE_RATE
+    from vdbo.audio_io import read_wav_float
+    from vdbo.separators.python_callable import run_callable
+    from vdbo.torch_device import resolve_device
+
+    mixture = read_wav_float(track_dir / "mixture.wav")
+    return run_callable(spec, mixture, MUSDB_SAMPLE_RATE, str(resolve_device(device)))
+
+
+def _python_inputs(spec: dict, track: str) -> list[Path]:
+    from vdbo.separators.python_callable import module_file
+
+    return module_file(spec)
 
 
 # --- model kinds ------------------------------------------------------------------
@@ -108,6 +151,8 @@ def _trained(spec: dict, device: str) -> SeparationModel:
 
 register_kind("oracle", separate=_oracle, needs_references=True)
 register_kind("mixture", separate=_mixture)
+register_kind("stems", separate=_stems, inputs=_stems_inputs)
+register_kind("python", separate=_python, inputs=_python_inputs, on_device=True)
 register_kind("torchaudio_hdemucs", load=_torchaudio_hdemucs)
 register_kind("openunmix", load=_openunmix)
 register_kind("demucs", load=_demucs)

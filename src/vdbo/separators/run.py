@@ -76,7 +76,7 @@ def separate_track(
     track_dir = Path(track_dir)
     kind = get_kind(spec["kind"])
     if not kind.uses_model:
-        return kind.separate(spec, track_dir)
+        return kind.separate(spec, track_dir, device)
     mixture = read_wav_float(track_dir / "mixture.wav")
     if model is None:
         model = load_model(spec, device)

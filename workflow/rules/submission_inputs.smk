@@ -1,0 +1,59 @@
+# Input functions of rules/submissions.smk (README, "Bring your own system").
+
+SUBMISSION_NAMES = "|".join(map(re.escape, submission_names())) or "$^"
+
+
+def submission_spec(wildcards):
+    return dict(config["submissions"][wildcards.submission])
+
+
+def submission_source(wildcards):
+    """The zip, or every file of the folder (so that changing one reruns its scores)."""
+    spec = config["submissions"][wildcards.submission]
+    path = Path(spec["path"])
+    if spec["kind"] == "folder" and path.is_dir():
+        return sorted(str(p) for p in path.rglob("*") if p.is_file())
+    return str(path)
+
+
+def listed_listener_ids():
+    """Every listener of the metadata (a submission may hold more than are scored)."""
+    if DATA["build_demo"] and not data_path("listeners").exists():
+        return list(listeners())
+    return list(metadata.load_listeners(data_path("listeners")))
+
+
+def submission_root(wildcards):
+    """The folder of <listener>/<song>/ FLACs the scores read."""
+    spec = config["submissions"][wildcards.submission]
+    if spec["kind"] == "zip":
+        return f"results/submissions/{wildcards.submission}/enhanced"
+    return spec["path"]
+
+
+def submission_segment(wildcards):
+    """[start, end] the stems hold (cropped) or are scored on (whole songs)."""
+    from vdbo.submissions import cropped
+
+    spec = config["submissions"][wildcards.submission]
+    if not cropped(spec):
+        return scored_segment(wildcards)
+    segments_file = config["scoring"]["segments_file"]
+    per_song = metadata.load_segments(ROOT / segments_file if segments_file else None)
+    if wildcards.song not in per_song:
+        raise ValueError(
+            f"submission {wildcards.submission}: its stems are cropped to each song's "
+            f"objective-evaluation segment, but scoring.segments_file "
+            f"({segments_file}) does not list {wildcards.song!r}. Fix: set "
+            "scoring.segments_file to the segments file the submission was made "
+            "with (metadata/musdb18.segments.test.json), or `cropped: false`"
+        )
+    return list(per_song[wildcards.song])
+
+
+def submission_pair_scores(wildcards):
+    return [
+        f"results/scores/{wildcards.submission}/{lid}/{song}.csv"
+        for song in songs()
+        for lid in listeners()
+    ]

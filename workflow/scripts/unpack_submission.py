@@ -1,0 +1,46 @@
+"""Snakemake job: check a submission (folder or zip) and extract a zip safely."""
+
+import shutil
+import tempfile
+from pathlib import Path
+
+from vdbo.jobs import run_job
+from vdbo.submissions import (
+    DEFAULT_BASE_DIR,
+    DEFAULT_MAX_BYTES,
+    DEFAULT_MAX_MEMBERS,
+    check_folder,
+    unpack_zip,
+    write_manifest,
+)
+
+
+def main(sm):
+    spec = sm.params.spec
+    source = Path(spec["path"])
+    out = Path(sm.output[0])
+    pairs = [tuple(p) for p in sm.params.pairs]
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
+    try:
+        if spec["kind"] == "zip":
+            roles = unpack_zip(
+                source,
+                tmp / "enhanced",
+                sm.params.songs,
+                sm.params.listeners,
+                pairs,
+                base_dir=spec.get("base_dir", DEFAULT_BASE_DIR),
+                max_members=spec.get("max_members", DEFAULT_MAX_MEMBERS),
+                max_bytes=spec.get("max_bytes", DEFAULT_MAX_BYTES),
+            )
+        else:
+            roles = check_folder(source, sm.params.songs, sm.params.listeners, pairs)
+        write_manifest(tmp / "manifest.json", source, roles)
+        tmp.rename(out)
+    finally:
+        if tmp.exists():
+            shutil.rmtree(tmp)
+
+
+run_job(snakemake, main)
