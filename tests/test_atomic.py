@@ -17,7 +17,7 @@ import pytest
 from vdbo.aggregate import write_summary
 from vdbo.atomic import atomic_output, write_text
 from vdbo.remix import write_remix
-from vdbo.separators.run import load_stems, save_stems
+from vdbo.stems_npz import load_stems, save_stems
 
 REPO = Path(__file__).resolve().parents[1]
 

@@ -31,7 +31,7 @@ from tinydata import make_dataset
 from workflow_runner import snakemake, write_config
 
 from vdbo import STEMS
-from vdbo.separators.run import load_stems
+from vdbo.stems_npz import load_stems
 
 SONG = "Ada's Garden - Slow & Low"
 LISTENER = "L0066"

@@ -10,7 +10,6 @@ import numpy as np
 from vdbo.audio_io import MUSDB_SAMPLE_RATE, read_wav_float
 from vdbo.errors import InputError
 from vdbo.separators.kinds import get_kind
-from vdbo.stems_npz import load_stems, save_stems  # noqa: F401 (moved; old home)
 
 if TYPE_CHECKING:
     from vdbo.separators.model import SeparationModel
