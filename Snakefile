@@ -30,4 +30,5 @@ rule all:
         "results/summary.csv",
         "results/summary.md",
         verified_pairs(),
+        submission_zips(),
     default_target: True

@@ -16,6 +16,14 @@ def config_problems(config: dict, schema_path: str | Path) -> list[str]:
     for error in sorted(validator.iter_errors(config), key=lambda e: list(e.path)):
         key = ".".join(str(p) for p in error.path) or "(top level)"
         problems.append(f"config key {key}: {error.message}")
+    submission, scoring = config.get("submission") or {}, config.get("scoring") or {}
+    if submission.get("enabled"):
+        problems += [
+            f"config key scoring.{key}: must be null with submission.enabled (the "
+            "evaluation files are already cropped to each song's segment)"
+            for key in ("segment", "segments_file")
+            if scoring.get(key) is not None
+        ]
     separators = config.get("separators") or {}
     if separators and not any(s.get("enabled", True) for s in separators.values()):
         problems.append("config key separators: no separator is enabled")

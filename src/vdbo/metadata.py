@@ -130,3 +130,51 @@ def load_segments(path: str | Path | None) -> dict[str, tuple[float, float]]:
     if not isinstance(data, dict):
         raise InputError(path, "expected an object {song: {start, end}}", "fix it")
     return segments
+
+
+SEGMENT_KINDS = ("objective_evaluation", "subjective_evaluation")
+
+
+def load_test_segments(
+    path: str | Path,
+) -> dict[str, dict[str, tuple[float, float]]]:
+    """The CAD1 test-set segments file (``musdb18.segments.test.json``).
+
+    ``{song: {"objective_evaluation": {"start", "end"}, "subjective_evaluation":
+    {...}, ...}}`` as ``{song: {kind: (start_s, end_s)}}``. The official ``test.py``
+    crops each amplified stem to the objective segment and the remix to the
+    subjective one; other keys of an entry are ignored, as test.py ignores them.
+    """
+    data = read_json(path)
+    if not isinstance(data, dict):
+        raise InputError(
+            path,
+            "expected an object {song: {objective_evaluation: ..., "
+            "subjective_evaluation: ...}}",
+            "use the Cadenza musdb18.segments.test.json format",
+        )
+    segments = {}
+    for song, entry in data.items():
+        kinds = {}
+        for kind in SEGMENT_KINDS:
+            seg = entry.get(kind) if isinstance(entry, dict) else None
+            ok = isinstance(seg, dict) and {"start", "end"} <= set(seg)
+            values = [seg["start"], seg["end"]] if ok else []
+            if not ok or not all(
+                isinstance(v, int | float) and not isinstance(v, bool) for v in values
+            ):
+                raise InputError(
+                    path,
+                    f"song {song!r} lacks a numeric {kind} {{start, end}}",
+                    f'give each song "{SEGMENT_KINDS[0]}" and "{SEGMENT_KINDS[1]}", '
+                    'each {"start": s, "end": e} in seconds',
+                )
+            if not values[1] > values[0] >= 0:
+                raise InputError(
+                    path,
+                    f"{kind} segment of {song!r} is [{values[0]}, {values[1]}]",
+                    "each segment needs 0 <= start < end (seconds)",
+                )
+            kinds[kind] = (float(values[0]), float(values[1]))
+        segments[song] = kinds
+    return segments

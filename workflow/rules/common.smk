@@ -1,5 +1,6 @@
 # Configuration, sample tables and input functions shared by all rules.
 
+import functools
 import os
 import sys
 from pathlib import Path
@@ -20,7 +21,8 @@ envvars:
     "PYTHONPATH",
 
 
-from vdbo import metadata, resources  # noqa: E402
+from vdbo import metadata, resources, submission  # noqa: E402
+from vdbo.errors import InputError  # noqa: E402
 from vdbo.config_check import config_problems  # noqa: E402
 from vdbo.layout import STEM_CHANNELS  # noqa: E402
 
@@ -30,13 +32,24 @@ if problems := config_problems(config, SCHEMA):
 validate(config, SCHEMA)  # fills in the schema's defaults
 
 DATA = config["data"]
+# Evaluation mode (config key `submission`): the CAD1 test set as test.py writes it.
+SUBMISSION = config["submission"]
+EVALUATION = SUBMISSION["enabled"]
+# results/enhanced/<separator> is the official enhanced_signals/ folder; test.py
+# writes the evaluation pairs one level down, in enhanced_signals/evaluation/.
+ENHANCED = "results/enhanced/{separator}" + ("/evaluation" if EVALUATION else "")
 ROOT = Path(DATA["root"])
 ENVS = Path(workflow.basedir) / "envs"
 
 
+def data_path_of(path):
+    """A path of the config, relative to data.root unless absolute."""
+    return ROOT / path
+
+
 def data_path(key):
     """A data.* path, relative to data.root unless absolute."""
-    return ROOT / DATA[key]
+    return data_path_of(DATA[key])
 
 
 MUSIC_DIR = data_path("music_dir")
@@ -133,8 +146,56 @@ def song_seconds(song):
     return resources.audio_seconds(track_dir(song) / "mixture.wav")
 
 
+# --- the CAD1 evaluation (test set) submission: config key `submission` ------------
+
+
+@functools.cache
+def _test_segments_file(path):
+    return metadata.load_test_segments(path)
+
+
+def test_segments(song):
+    """{objective_evaluation: [s, e], subjective_evaluation: [s, e]} of a song."""
+    path = data_path_of(SUBMISSION["segments_file"])
+    per_song = _test_segments_file(path)
+    if song not in per_song:
+        raise InputError(
+            path,
+            f"song {song!r} has no segments",
+            f"add it, or use the segments file of {data_path('songs')}",
+        )
+    return {kind: list(seg) for kind, seg in per_song[song].items()}
+
+
+def encode_segments(wildcards):
+    """Evaluation mode: the crops test.py applies when writing the pair; else None."""
+    return test_segments(wildcards.song) if EVALUATION else None
+
+
+def submission_zips():
+    """results/submission/<separator>/submission_<team_id>.zip, evaluation mode only."""
+    if not EVALUATION:
+        return []
+    name = submission.zip_name(SUBMISSION["team_id"])
+    return [f"results/submission/{sep}/{name}" for sep in enabled_separators()]
+
+
+def submission_files(wildcards):
+    """Every file test.py would write for one separator, each pair's in order."""
+    root = enhanced_root(wildcards.separator)
+    return [
+        f"{root}/{lid}/{song}/{lid}_{song}_{part}"
+        for song in songs()
+        for lid in listeners()
+        for part in [f"{c}.{ext}" for c in STEM_CHANNELS for ext in ("flac", "txt")]
+        + ["remix.flac"]
+    ]
+
+
 def scored_segment(wildcards):
     """[start, end] seconds scored for the song, or None for the whole song."""
+    if EVALUATION:
+        return test_segments(wildcards.song)["objective_evaluation"]
     scoring = config["scoring"]
     if scoring["segments_file"]:
         per_song = metadata.load_segments(ROOT / scoring["segments_file"])
@@ -150,7 +211,10 @@ def scored_seconds(wildcards):
 
 
 def enhanced_root(separator):
-    return f"results/enhanced/{separator}"
+    """The separator's pair folders: test.py's enhanced_signals/evaluation/ or the
+    validation's enhanced_signals/ (results/enhanced/<separator> is enhanced_signals).
+    """
+    return ENHANCED.format(separator=separator)
 
 
 def enhanced_stems(wildcards):
@@ -175,6 +239,19 @@ def pair_scores(wildcards):
 # before any job runs.
 songs()
 listeners()
+if EVALUATION:
+    for song in songs():
+        test_segments(song)
+    for lid, info in listeners().items():
+        # test.py writes the remix under listener_info["name"], the stems under the
+        # id: one folder per pair only when they agree (as in the Cadenza files).
+        if info["name"] != lid:
+            raise InputError(
+                data_path("listeners"),
+                f"listener {lid!r} has name {info['name']!r}: test.py would write "
+                "its remix and its stems to different folders",
+                "give each listener its id as name",
+            )
 
 
 # --- personalised remixes -------------------------------------------------------

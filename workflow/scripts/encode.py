@@ -13,6 +13,10 @@ STEM_RATE, REMIX_RATE = 24000, 32000
 def main(sm):
     processed = load_stems(Path(sm.input[0]))
     w = sm.wildcards
+    crops = sm.params.segments or {}
+    stem_crop, remix_crop = (
+        crops.get(kind) for kind in ("objective_evaluation", "subjective_evaluation")
+    )
     write_stems(
         processed,
         Path(sm.params.root),
@@ -20,6 +24,7 @@ def main(sm):
         w.song,
         MUSDB_SAMPLE_RATE,
         STEM_RATE,
+        segment=stem_crop,
     )
     write_remix(
         processed,
@@ -27,6 +32,7 @@ def main(sm):
         MUSDB_SAMPLE_RATE,
         REMIX_RATE,
         sm.params.soft_clip,
+        segment=remix_crop,
     )
 
 

@@ -16,6 +16,13 @@ REFERENCE_KINDS = ("oracle", "mixture")
 MODEL_KINDS = ("torchaudio_hdemucs", "openunmix", "demucs", "trained")
 
 
+def resolve_device(device: str) -> str:
+    """``separation.device``: ``auto`` is cuda when torch sees a GPU, else cpu."""
+    if device == "auto":
+        return "cuda" if torch.cuda.is_available() else "cpu"
+    return device
+
+
 def load_model(spec: dict, device: str = "cpu") -> SeparationModel:
     """Build the :class:`SeparationModel` a separator spec from the config describes."""
     kind = spec["kind"]
@@ -87,6 +94,7 @@ def separate_track(
     mixture = read_wav_float(track_dir / "mixture.wav")
     if kind == "mixture":
         return {s: mixture.T.copy() for s in STEMS}
+    device = resolve_device(device)
     if model is None:
         model = load_model(spec, device)
     return separate_with_model(model, mixture, device)
