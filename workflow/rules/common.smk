@@ -143,7 +143,13 @@ def listener_audiogram(wildcards):
 
 
 def song_seconds(song):
-    return resources.audio_seconds(track_dir(song) / "mixture.wav")
+    mixture = track_dir(song) / "mixture.wav"
+    if DATA["build_demo"] and not mixture.exists():
+        # the demo's songs are planned before they are built (dry run, first run)
+        from vdbo.demo.songs import SONGS
+
+        return next(s.seconds for s in SONGS if s.name == song)
+    return resources.audio_seconds(mixture)
 
 
 # --- the CAD1 evaluation (test set) submission: config key `submission` ------------
