@@ -10,7 +10,8 @@ caches. Everything else is the real thing:
   ``results/`` and ``.snakemake/`` there, never into the checkout), with only
   ``data.root`` (``--config 'data={root: ...}'``) and ``TORCH_HOME`` changed;
 * the official pyclarity 0.3.4 scripts run on the same stand-in through their hydra
-  entry points: ``enhance`` + ``evaluate`` (validation) and ``test`` (evaluation).
+  entry points: ``test`` + ``evaluate`` here (evaluation); the validation command
+  against ``enhance`` + ``evaluate`` is ``tests/test_baseline_fidelity.py``.
 """
 
 from __future__ import annotations
@@ -18,82 +19,29 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
-import shlex
-import subprocess
-import sys
-import time
 import zipfile
 from collections import Counter
 from pathlib import Path
 
 import pandas as pd
 import pytest
-import snakemake_log
 import soundfile as sf
 from fake_weights import make_torch_home
+from readme_runner import (
+    SEPARATORS,
+    expected_plan,
+    files_under,
+    official,
+    planned,
+    readme_commands,
+    readme_run,
+    with_data_root,
+)
 from scipy.io import wavfile
 from standin import OBJECTIVE, make_standin
 from workflow_runner import REPO, copy_repository, user_env
 
-REAL_DATA_HEADING = "## Real data"
-SEPARATORS = ("hdemucs", "umxhq")
 TEAM = "E001"
-
-
-def readme_commands() -> dict[str, list[str]]:
-    """{config file: argv} of the README's real-data commands, ``N`` cores -> 2."""
-    text = (REPO / "README.md").read_text(encoding="utf-8")
-    section = text[text.index(REAL_DATA_HEADING) :]
-    section = section[: section.index("\n## ", 1)]
-    commands = {}
-    for line in section.splitlines():
-        if line.startswith("snakemake --configfile config/"):
-            argv = shlex.split(line, comments=True)
-            argv[argv.index("--cores") + 1] = "2"
-            commands[argv[argv.index("--configfile") + 1]] = argv
-    return commands
-
-
-def with_data_root(argv: list[str], root: Path) -> list[str]:
-    """The command with its ``data.root`` (and nothing else) pointed at ``root``."""
-    argv = list(argv)
-    if "--config" in argv:
-        i = argv.index("--config") + 1
-        assert argv[i].startswith("data={root: "), argv[i]
-        argv[i] = f"data={{root: {root}}}"
-    else:
-        argv += ["--config", f"data={{root: {root}}}"]
-    return argv
-
-
-def run(argv, cwd, env, timeout=900):
-    done = subprocess.run(
-        argv, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout
-    )
-    assert (
-        done.returncode == 0
-    ), f"{argv}:\n{done.stdout[-3000:]}\n{done.stderr[-5000:]}"
-    return done
-
-
-def planned(argv, cwd, env) -> Counter:
-    """(rule, separator) -> planned job count of a dry run."""
-    out = run([*argv, "-n"], cwd, env).stdout
-    jobs = snakemake_log.jobs(out)
-    assert len(jobs) == sum(snakemake_log.job_stats(out).values())
-    return Counter((j.rule, dict(j.wildcards).get("separator", "-")) for j in jobs)
-
-
-def expected_plan(songs: int, listeners: int, submission: bool) -> Counter:
-    plan = Counter({("all", "-"): 1, ("summary", "-"): 1})
-    for sep in SEPARATORS:
-        plan[("separate", sep)] = songs
-        for rule in ("enhance", "encode", "score"):
-            plan[(rule, sep)] = songs * listeners
-        plan[("aggregate_scores", sep)] = 1
-        if submission:
-            plan[("submission", sep)] = 1
-    return plan
 
 
 @pytest.fixture(scope="module")
@@ -145,73 +93,6 @@ def test_every_shipped_config_plans_what_it_says(tmp_path, repo_copy):
     expect[("remix_haaqi", "oracle")] = strategies * songs * listeners
     expect[("remix_table", "oracle")] = strategies
     assert demo == expect, demo
-
-
-def official(step: str, env: dict, *overrides: str) -> None:
-    cmd = [sys.executable, "-m", f"recipes.cad1.task1.baseline.{step}", *overrides]
-    run(cmd, cwd=None, env=env)
-
-
-def readme_run(config: str, data: Path, repo: Path, env: dict) -> tuple[Counter, float]:
-    """The README's command for ``config``: its plan, then a real run (seconds)."""
-    argv = with_data_root(readme_commands()[config], data)
-    plan = planned(argv, repo, env)
-    started = time.perf_counter()
-    run(argv, repo, env, timeout=1800)
-    return plan, time.perf_counter() - started
-
-
-def files_under(folder: Path) -> dict[str, bytes]:
-    return {
-        str(p.relative_to(folder)): p.read_bytes()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file()
-    }
-
-
-@pytest.mark.slow
-def test_validation_rehearsal_equals_official_enhance_and_evaluate(tmp_path):
-    """README validation command: official layout, CSVs; hdemucs = hydra enhance +
-    evaluate on the same stand-in (17 files byte-identical, scores equal)."""
-    data = make_standin(tmp_path / "data", valid_songs=1, listeners=1, seconds=2.5)
-    home = make_torch_home(tmp_path / "torch")
-    env = user_env(TORCH_HOME=str(home))
-    repo = copy_repository(tmp_path / "repo")
-
-    plan, seconds = readme_run("config/musdb18hq.yaml", data, repo, env)
-    print(f"validation rehearsal: {seconds:.0f} s")
-    assert plan == expected_plan(1, 1, submission=False)
-    results = repo / "results"
-    song = json.loads((data / "metadata/musdb18.valid.json").read_text())[0]
-    listener = next(
-        iter(json.loads((data / "metadata/listeners.valid.json").read_text()))
-    )
-    for sep in SEPARATORS:
-        pair = results / "enhanced" / sep / listener / song["Track Name"]
-        assert len(list(pair.iterdir())) == 17
-        table = pd.read_csv(results / "scores" / f"{sep}.csv", dtype=str)
-        assert list(table[["song", "listener"]].iloc[0]) == [
-            song["Track Name"],
-            listener,
-        ]
-    assert (results / "summary.csv").is_file()
-
-    exp = tmp_path / "official_demucs"
-    overrides = (
-        f"path.root={data}",
-        f"path.exp_folder={exp}",
-        "separator.model=demucs",
-    )
-    official("enhance", env, *overrides)
-    official("evaluate", env, *overrides)
-    theirs = files_under(exp / "enhanced_signals")
-    mine = files_under(results / "enhanced/hdemucs")
-    assert len(theirs) == 17 and mine.keys() == theirs.keys()
-    assert [n for n in theirs if mine[n] != theirs[n]] == []
-    pd.testing.assert_frame_equal(
-        pd.read_csv(results / "scores/hdemucs.csv", dtype=str),
-        pd.read_csv(exp / "scores_1-1.csv", dtype=str),
-    )
 
 
 def crop_references(data: Path, cropped: Path, songs: list[dict]) -> Path:

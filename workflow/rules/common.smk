@@ -37,7 +37,11 @@ SUBMISSION = config["submission"]
 EVALUATION = SUBMISSION["enabled"]
 # results/enhanced/<separator> is the official enhanced_signals/ folder; test.py
 # writes the evaluation pairs one level down, in enhanced_signals/evaluation/.
-ENHANCED = "results/enhanced/{separator}" + ("/evaluation" if EVALUATION else "")
+ENHANCED = (
+    f"results/enhanced/{{separator}}/{submission.EVALUATION_DIR}"
+    if EVALUATION
+    else "results/enhanced/{separator}"
+)
 ROOT = Path(DATA["root"])
 ENVS = Path(workflow.basedir) / "envs"
 
