@@ -67,6 +67,8 @@ rule submission:
         team_id=SUBMISSION["team_id"],
     log:
         "results/logs/submission/{separator}.log",
+    benchmark:
+        "results/benchmarks/submission/{separator}.tsv"
     conda:
         "../../envs/evaluation.yaml"
     threads: 1

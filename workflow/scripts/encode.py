@@ -5,6 +5,7 @@ from pathlib import Path
 from vdbo.audio_io import MUSDB_SAMPLE_RATE
 from vdbo.encoding import write_remix, write_stems
 from vdbo.jobs import run_job
+from vdbo.metadata import SEGMENT_KINDS
 from vdbo.separators.run import load_stems
 
 STEM_RATE, REMIX_RATE = 24000, 32000
@@ -14,9 +15,8 @@ def main(sm):
     processed = load_stems(Path(sm.input[0]))
     w = sm.wildcards
     crops = sm.params.segments or {}
-    stem_crop, remix_crop = (
-        crops.get(kind) for kind in ("objective_evaluation", "subjective_evaluation")
-    )
+    # test.py crops the stems to the objective segment, the remix to the subjective
+    stem_crop, remix_crop = (crops.get(kind) for kind in SEGMENT_KINDS)
     write_stems(
         processed,
         Path(sm.params.root),
