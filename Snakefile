@@ -31,4 +31,5 @@ rule all:
         "results/summary.csv",
         "results/summary.md",
         verified_pairs(),
+        submission_zips(),
     default_target: True

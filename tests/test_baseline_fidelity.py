@@ -1,87 +1,59 @@
 """Our workflow reproduces the official CAD1 Task 1 baseline bit for bit.
 
-The official recipe (pyclarity 0.3.4 ``recipes.cad1.task1.baseline``) runs through its
-own hydra entry points, with the same (random) weights in the libraries' cache layout,
-on the same tiny song; our workflow runs as a Snakemake subprocess through its real
-weight-loading code. Every FLAC and scale file must be byte-identical and every score
-equal.
+The README's validation command (``config/musdb18hq.yaml``, read from the README's
+"Real data" section) runs from the root of a copy of the repository on the CAD1
+stand-in (``tests/standin.py``), with only ``data.root`` and ``TORCH_HOME`` changed;
+the official recipe (pyclarity 0.3.4 ``recipes.cad1.task1.baseline``) runs through
+its own hydra entry points ``enhance`` + ``evaluate`` with the same (random) weights
+in the libraries' cache layout on the same stand-in. For hdemucs and umxhq every FLAC
+and scale file must be byte-identical and every score equal.
 """
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-from pathlib import Path
+import json
 
 import pandas as pd
 import pytest
 from fake_weights import make_torch_home
-from tinydata import make_dataset
-from workflow_runner import snakemake, write_config
+from readme_runner import SEPARATORS, expected_plan, files_under, official, readme_run
+from standin import make_standin
+from workflow_runner import copy_repository, user_env
 
-SONG = "Ada's Garden - Slow & Low"
-LISTENER = "L0066"
 OFFICIAL = {"hdemucs": "demucs", "umxhq": "openunmix"}
 
 
-def run_official(step: str, model: str, data: Path, exp: Path, env: dict) -> None:
-    cmd = [
-        sys.executable,
-        "-m",
-        f"recipes.cad1.task1.baseline.{step}",
-        f"path.root={data}",
-        f"path.exp_folder={exp}",
-        f"separator.model={model}",
-    ]
-    done = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=900)
-    assert done.returncode == 0, done.stderr[-4000:]
-
-
 @pytest.mark.slow
-def test_workflow_equals_official_baseline(tmp_path):
-    data = make_dataset(tmp_path / "data", {SONG: "test"}, [LISTENER], seconds=2.0)
+def test_readme_validation_command_equals_official_baseline(tmp_path):
+    data = make_standin(tmp_path / "data", valid_songs=1, listeners=1, seconds=2.5)
     home = make_torch_home(tmp_path / "torch")
-    env = {**os.environ, "TORCH_HOME": str(home)}
+    env = user_env(TORCH_HOME=str(home))
+    repo = copy_repository(tmp_path / "repo")
+
+    plan, seconds = readme_run("config/musdb18hq.yaml", data, repo, env)
+    print(f"validation rehearsal: {seconds:.0f} s")
+    assert plan == expected_plan(1, 1, submission=False)  # no demo, no training
+    results = repo / "results"
+    song = json.loads((data / "metadata/musdb18.valid.json").read_text())[0]
+    listeners = json.loads((data / "metadata/listeners.valid.json").read_text())
+    listener = next(iter(listeners))
+    assert (results / "summary.csv").is_file()
 
     for ours, model in OFFICIAL.items():
-        exp = tmp_path / f"official_{ours}"
-        run_official("enhance", model, data, exp, env)
-        run_official("evaluate", model, data, exp, env)
+        assert ours in SEPARATORS
+        exp = tmp_path / f"official_{model}"
+        overrides = (f"path.root={data}", f"path.exp_folder={exp}")
+        official("enhance", env, *overrides, f"separator.model={model}")
+        official("evaluate", env, *overrides, f"separator.model={model}")
 
-    config = write_config(
-        tmp_path / "config.yaml",
-        {
-            "data": {"root": str(data), "build_demo": False},
-            "separators": {
-                "oracle": {"kind": "oracle", "enabled": False},
-                "mixture": {"kind": "mixture", "enabled": False},
-                "hdemucs": {"kind": "torchaudio_hdemucs"},
-                "umxhq": {"kind": "openunmix", "model": "umxhq", "niter": 0},
-            },
-            "scoring": {"segment": None},
-        },
-    )
-    snakemake(tmp_path / "ours", config, env={"TORCH_HOME": str(home)})
+        theirs = files_under(exp / "enhanced_signals")
+        mine = files_under(results / "enhanced" / ours)
+        assert len(theirs) == 17  # 8 stems + 8 scale factors + remix
+        assert mine.keys() == theirs.keys()
+        assert all(n.startswith(f"{listener}/{song['Track Name']}/") for n in mine)
+        assert [n for n in theirs if mine[n] != theirs[n]] == [], ours
 
-    for ours in OFFICIAL:
-        official_dir = tmp_path / f"official_{ours}" / "enhanced_signals"
-        official_files = sorted(p for p in official_dir.rglob("*") if p.is_file())
-        assert len(official_files) == 17  # 8 stems + 8 scale factors + remix
-        for path in official_files:
-            mine = (
-                tmp_path
-                / "ours/results/enhanced"
-                / ours
-                / path.relative_to(official_dir)
-            )
-            assert (
-                mine.read_bytes() == path.read_bytes()
-            ), f"{ours}: {mine.name} differs"
-
-        official = pd.read_csv(
-            tmp_path / f"official_{ours}" / "scores_1-1.csv", dtype=str
-        )
-        mine = pd.read_csv(tmp_path / "ours/results/scores" / f"{ours}.csv", dtype=str)
-        pd.testing.assert_frame_equal(mine, official)
-        assert 0.0 < float(mine["score"][0]) < 1.0
+        official_scores = pd.read_csv(exp / "scores_1-1.csv", dtype=str)
+        my_scores = pd.read_csv(results / "scores" / f"{ours}.csv", dtype=str)
+        pd.testing.assert_frame_equal(my_scores, official_scores)
+        assert 0.0 < float(my_scores["score"][0]) < 1.0

@@ -14,7 +14,7 @@ SCHEMA = REPO / "workflow/schemas/config.schema.yaml"
 
 
 def test_shipped_configs_are_valid():
-    for name in ("config.yaml", "musdb18hq.yaml"):
+    for name in ("config.yaml", "musdb18hq.yaml", "musdb18hq_eval.yaml"):
         config = yaml.safe_load((REPO / "config" / name).read_text())
         assert config_problems(config, SCHEMA) == [], name
 

@@ -41,6 +41,18 @@ def synth_stems(seed: int, seconds: float) -> dict[str, np.ndarray]:
     return out
 
 
+def write_track(folder: Path, seed: int, seconds: float) -> Path:
+    """One MUSDB18-HQ track folder: the four stems and their exact sum, 16-bit WAV."""
+    folder.mkdir(parents=True, exist_ok=True)
+    stems = synth_stems(seed, seconds)
+    mixture = sum(s.astype(np.int32) for s in stems.values())
+    assert np.abs(mixture).max() < 32767
+    for stem in STEMS:
+        wavfile.write(folder / f"{stem}.wav", RATE, stems[stem])
+    wavfile.write(folder / "mixture.wav", RATE, mixture.astype(np.int16))
+    return folder
+
+
 def make_dataset(
     root: Path,
     songs: dict[str, str],
@@ -60,14 +72,7 @@ def make_dataset(
     music = root / "audio/musdb18hq"
     everything = {**songs, **dict.fromkeys(train_songs, "train")}
     for i, (song, split) in enumerate(everything.items()):
-        folder = music / split / song
-        folder.mkdir(parents=True, exist_ok=True)
-        stems = synth_stems(i, seconds)
-        mixture = sum(s.astype(np.int32) for s in stems.values())
-        assert np.abs(mixture).max() < 32767
-        for stem in STEMS:
-            wavfile.write(folder / f"{stem}.wav", RATE, stems[stem])
-        wavfile.write(folder / "mixture.wav", RATE, mixture.astype(np.int16))
+        write_track(music / split / song, i, seconds)
     meta = root / "metadata"
     meta.mkdir(parents=True, exist_ok=True)
     entries = [{"Track Name": s, "Split": split} for s, split in songs.items()]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -52,3 +53,33 @@ def snakemake(
             f"snakemake failed ({result.returncode}):\n{result.stderr[-6000:]}"
         )
     return result
+
+
+def copy_repository(dest: Path) -> Path:
+    """A copy of the working tree's files (tracked and untracked, not ignored).
+
+    A real run from the repository root writes results/ and .snakemake/ there; a
+    copy lets a test run the README's commands verbatim from a root of its own.
+    """
+    listed = subprocess.run(
+        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+        cwd=REPO,
+        capture_output=True,
+        check=True,
+    ).stdout.decode()
+    for name in filter(None, listed.split("\0")):
+        src = REPO / name
+        if src.is_symlink():
+            (dest / name).parent.mkdir(parents=True, exist_ok=True)
+            (dest / name).symlink_to(os.readlink(src))
+        elif src.is_file():
+            (dest / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(src, dest / name)
+    return dest
+
+
+def user_env(**extra: str) -> dict[str, str]:
+    """The environment of a user with the venv active (`snakemake` on PATH)."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    env["PATH"] = f"{Path(SNAKEMAKE).parent}{os.pathsep}{env.get('PATH', '')}"
+    return {**env, **extra}

@@ -18,6 +18,14 @@ def config_problems(config: dict, schema_path: str | Path) -> list[str]:
     for error in sorted(validator.iter_errors(config), key=lambda e: list(e.path)):
         key = ".".join(str(p) for p in error.path) or "(top level)"
         problems.append(f"config key {key}: {error.message}")
+    evaluation, scoring = config.get("evaluation") or {}, config.get("scoring") or {}
+    if evaluation.get("enabled"):
+        problems += [
+            f"config key scoring.{key}: must be null with evaluation.enabled (the "
+            "evaluation files are already cropped to each song's segment)"
+            for key in ("segment", "segments_file")
+            if scoring.get(key) is not None
+        ]
     separators = config.get("separators") or {}
     submissions = config.get("submissions") or {}
     if (

@@ -4,6 +4,10 @@ Encoding goes through the baseline's ``save_flac_signal`` (soxr resampling, scal
 soft clipping, pyflac), so files match the official recipe bit for bit. Files are first
 written to a hidden temporary folder and moved into place, so a killed job never leaves
 a FLAC that looks finished.
+
+For the CAD1 evaluation (test set) the official ``test.py`` crops each amplified stem
+to the song's objective segment and the remix to its subjective segment at 44.1 kHz,
+*before* resampling and peak normalisation: ``segment`` does exactly that.
 """
 
 from __future__ import annotations
@@ -15,6 +19,16 @@ import numpy as np
 
 from vdbo import layout
 from vdbo.official import enhance_function
+
+
+def crop(
+    signal: np.ndarray, segment: tuple[float, float] | None, sample_rate: int
+) -> np.ndarray:
+    """``signal[int(start * rate):int(end * rate)]`` along time, as test.py crops."""
+    if segment is None:
+        return signal
+    start, end = segment
+    return signal[int(start * sample_rate) : int(end * sample_rate)]
 
 
 def _move_into_place(tmp: Path, final: Path) -> None:
@@ -29,8 +43,12 @@ def write_stems(
     song: str,
     sample_rate: int,
     stem_sample_rate: int,
+    segment: tuple[float, float] | None = None,
 ) -> list[Path]:
-    """Eight ``<listener>_<song>_<side>_<stem>.flac`` and ``.txt`` scale factors."""
+    """Eight ``<listener>_<song>_<side>_<stem>.flac`` and ``.txt`` scale factors.
+
+    ``segment`` (seconds): crop each stem first, as the official test.py does.
+    """
     save_flac_signal = enhance_function("save_flac_signal")
     final_dir = layout.pair_dir(root, listener, song)
     final_dir.mkdir(parents=True, exist_ok=True)
@@ -40,7 +58,7 @@ def write_stems(
             final = layout.stem_file(root, listener, song, channel)
             staged = Path(tmp) / final.name
             save_flac_signal(
-                signal=signal,
+                signal=crop(signal, segment, sample_rate),
                 filename=staged,
                 signal_sample_rate=sample_rate,
                 output_sample_rate=stem_sample_rate,
@@ -58,8 +76,12 @@ def write_official_remix(
     sample_rate: int,
     remix_sample_rate: int,
     soft_clip: bool,
+    segment: tuple[float, float] | None = None,
 ) -> Path:
-    """The baseline remix: sum of the amplified stems per side, clipped, 32 kHz FLAC."""
+    """The baseline remix: sum of the amplified stems per side, clipped, 32 kHz FLAC.
+
+    ``segment`` (seconds): crop the remix first, as the official test.py does.
+    """
     remix_signal = enhance_function("remix_signal")
     save_flac_signal = enhance_function("save_flac_signal")
     path = Path(path)
@@ -67,7 +89,7 @@ def write_official_remix(
     with tempfile.TemporaryDirectory(dir=path.parent, prefix=".tmp-") as tmp:
         staged = Path(tmp) / path.name
         save_flac_signal(
-            signal=remix_signal(processed),
+            signal=crop(remix_signal(processed), segment, sample_rate),
             filename=staged,
             signal_sample_rate=sample_rate,
             output_sample_rate=remix_sample_rate,

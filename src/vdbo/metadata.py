@@ -233,3 +233,21 @@ def _segment_bounds(
             "start and end are seconds with 0 <= start < end",
         )
     return float(start), float(end)
+
+
+def load_test_segments(
+    path: str | Path,
+    songs: Iterable[str] | None = None,
+    durations: dict[str, float] | None = None,
+) -> dict[str, dict[str, tuple[float, float]]]:
+    """Both segments of each song of the CAD1 test-set file, checked as
+    :func:`load_segments` checks them: ``{song: {kind: (start_s, end_s)}}``.
+
+    The official ``test.py`` crops each amplified stem to the objective segment and
+    the remix to the subjective one.
+    """
+    per_kind = {k: load_segments(path, songs, durations, k) for k in SEGMENT_KINDS}
+    return {
+        song: {kind: per_kind[kind][song] for kind in SEGMENT_KINDS}
+        for song in per_kind[SEGMENT_KINDS[0]]
+    }

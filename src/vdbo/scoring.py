@@ -68,6 +68,33 @@ def _crop_flac(src: Path, dst: Path, start: int, end: int) -> None:
         dst.with_suffix(".txt").write_text(scale.read_text(encoding="utf-8"))
 
 
+def _stage_references(
+    tmp: Path,
+    music_dir: Path,
+    split: str,
+    song: str,
+    segment: tuple[float, float],
+    bounds,
+) -> Path:
+    """Exact cropped copies of the reference stem WAVs: ``ref[a:b]`` at 44.1 kHz."""
+    start_s, end_s = segment
+    a, b = bounds(start_s * MUSDB_SAMPLE_RATE), bounds(end_s * MUSDB_SAMPLE_RATE)
+    ref_dir = tmp / "music" / split / song
+    ref_dir.mkdir(parents=True)
+    for stem in STEMS:
+        ref = read_wav_int16(music_dir / split / song / f"{stem}.wav")
+        if b > len(ref):
+            raise InputError(
+                music_dir / split / song / f"{stem}.wav",
+                f"is {len(ref) / MUSDB_SAMPLE_RATE:.2f} s long, shorter than the "
+                f"scored segment end {end_s} s",
+                "shorten the segment in the config (`scoring.segment`) or the "
+                "segments file",
+            )
+        wavfile.write(ref_dir / f"{stem}.wav", MUSDB_SAMPLE_RATE, ref[a:b])
+    return tmp / "music"
+
+
 def _stage_segment(
     tmp: Path,
     music_dir: Path,
@@ -77,23 +104,9 @@ def _stage_segment(
     enhanced_root: Path,
     segment: tuple[float, float],
 ) -> tuple[Path, Path]:
-    """Exact cropped copies of the reference stems and the enhanced stems."""
+    """Quick look: cropped copies of the references and the 24 kHz enhanced stems."""
+    music = _stage_references(tmp, music_dir, split, song, segment, round)
     start_s, end_s = segment
-    ref_dir = tmp / "music" / split / song
-    ref_dir.mkdir(parents=True)
-    for stem in STEMS:
-        ref = read_wav_int16(music_dir / split / song / f"{stem}.wav")
-        a, b = round(start_s * MUSDB_SAMPLE_RATE), round(end_s * MUSDB_SAMPLE_RATE)
-        if b > len(ref):
-            raise InputError(
-                music_dir / split / song / f"{stem}.wav",
-                f"is {len(ref) / MUSDB_SAMPLE_RATE:.2f} s long, shorter than the "
-                f"scored "
-                f"segment end {end_s} s",
-                "shorten the segment in the config (`scoring.segment`) or the "
-                "segments file",
-            )
-        wavfile.write(ref_dir / f"{stem}.wav", MUSDB_SAMPLE_RATE, ref[a:b])
     out_root = tmp / "enhanced"
     layout.pair_dir(out_root, listener, song).mkdir(parents=True)
     a, b = round(start_s * STEM_SAMPLE_RATE), round(end_s * STEM_SAMPLE_RATE)
@@ -104,7 +117,7 @@ def _stage_segment(
             a,
             b,
         )
-    return tmp / "music", out_root
+    return music, out_root
 
 
 def score_pair(
@@ -117,8 +130,17 @@ def score_pair(
     segment: tuple[float, float] | None = None,
     engine: str = "official",
     threads: int | None = None,
+    enhanced_cropped: bool = False,
 ) -> tuple[float, dict[str, float]]:
-    """The official ``(combined_score, per_instrument_score)`` for one pair."""
+    """The official ``(combined_score, per_instrument_score)`` for one pair.
+
+    ``segment`` with ``enhanced_cropped=False`` (``scoring.segment``, a quick look):
+    the full-length 24 kHz FLACs and the references are cropped here. With
+    ``enhanced_cropped=True`` (the CAD1 evaluation, ``evaluation.enabled``): the FLACs
+    were written already cropped by test.py's rule and are scored as they are,
+    against the reference WAVs cropped the same way, ``[int(start * 44100):int(end *
+    44100)]``, which the official evaluation then resamples to 24 kHz.
+    """
     from omegaconf import OmegaConf
     from recipes.cad1.task1.baseline.evaluate import _evaluate_song_listener
 
@@ -130,7 +152,11 @@ def score_pair(
                 path, "enhanced stem not found", "run the encode step first"
             )
     with tempfile.TemporaryDirectory(prefix="vdbo-score-") as tmp:
-        if segment is not None:
+        if segment is not None and enhanced_cropped:
+            music_dir = _stage_references(
+                Path(tmp), music_dir, split, song, segment, int
+            )
+        elif segment is not None:
             music_dir, enhanced_root = _stage_segment(
                 Path(tmp), music_dir, split, song, listener_id, enhanced_root, segment
             )

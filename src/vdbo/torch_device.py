@@ -20,11 +20,14 @@ DEVICE_KEY = "config key separation.device"
 def resolve_device(
     name: str | torch.device | None, key: str = DEVICE_KEY
 ) -> torch.device:
-    """``torch.device(name)`` (``None``: the CPU), or an error when it is not usable.
+    """``torch.device(name)`` (``None``: the CPU; ``auto``: the first GPU torch sees,
+    else the CPU), or an error when it is not usable.
 
     ``key`` says where the value came from (a config key, a command-line option),
     for the message.
     """
+    if name == "auto":
+        name = "cuda" if torch.cuda.is_available() else "cpu"
     try:
         device = torch.device("cpu" if name is None else name)
     except (RuntimeError, TypeError) as err:

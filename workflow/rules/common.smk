@@ -23,7 +23,8 @@ envvars:
 
 
 from vdbo import MUSDB_SAMPLE_RATE, STEMS, TRACK_FILES  # noqa: E402
-from vdbo import metadata, resources  # noqa: E402
+from vdbo import metadata, resources, submission  # noqa: E402
+from vdbo.errors import InputError  # noqa: E402
 from vdbo.config_check import config_problems  # noqa: E402
 from vdbo.layout import STEM_CHANNELS  # noqa: E402
 from vdbo.separators.kinds import get_kind  # noqa: E402
@@ -34,12 +35,27 @@ if problems := config_problems(config, SCHEMA):
 validate(config, SCHEMA)  # fills in the schema's defaults
 
 DATA = config["data"]
+# Evaluation mode (config key `evaluation`): the CAD1 test set as test.py writes it.
+EVALUATION_CONFIG = config["evaluation"]
+EVALUATION = EVALUATION_CONFIG["enabled"]
+# results/enhanced/<separator> is the official enhanced_signals/ folder; test.py
+# writes the evaluation pairs one level down, in enhanced_signals/evaluation/.
+ENHANCED = (
+    f"results/enhanced/{{separator}}/{submission.EVALUATION_DIR}"
+    if EVALUATION
+    else "results/enhanced/{separator}"
+)
 ROOT = Path(DATA["root"])
+
+
+def data_path_of(path):
+    """A path of the config, relative to data.root unless absolute."""
+    return ROOT / path
 
 
 def data_path(key):
     """A data.* path, relative to data.root unless absolute."""
-    return ROOT / DATA[key]
+    return data_path_of(DATA[key])
 
 
 MUSIC_DIR = data_path("music_dir")
@@ -143,7 +159,65 @@ def listener_audiogram(wildcards):
 
 
 def song_seconds(song):
-    return resources.audio_seconds(track_dir(song) / "mixture.wav")
+    mixture = track_dir(song) / "mixture.wav"
+    if DATA["build_demo"] and not mixture.exists():
+        # the demo's songs are planned before they are built (dry run, first run)
+        from vdbo.demo.songs import SONGS
+
+        return next(s.seconds for s in SONGS if s.name == song)
+    return resources.audio_seconds(mixture)
+
+
+# --- the CAD1 evaluation (test set) and its submission zip: config key `evaluation`
+
+
+def present_song_seconds():
+    """{song: seconds} of the songs whose mixture exists (segments are checked
+    against them)."""
+    return {
+        s: song_seconds(s) for s in songs() if (track_dir(s) / "mixture.wav").is_file()
+    }
+
+
+@functools.cache
+def test_segments_table():
+    """Both test-set segments of every song, checked: every song listed, each
+    segment inside its song."""
+    return metadata.load_test_segments(
+        data_path_of(EVALUATION_CONFIG["segments_file"]),
+        songs=songs(),
+        durations=present_song_seconds(),
+    )
+
+
+def test_segments(song):
+    """{objective_evaluation: [s, e], subjective_evaluation: [s, e]} of a song."""
+    return {kind: list(seg) for kind, seg in test_segments_table()[song].items()}
+
+
+def encode_segments(wildcards):
+    """Evaluation mode: the crops test.py applies when writing the pair; else None."""
+    return test_segments(wildcards.song) if EVALUATION else None
+
+
+def submission_zips():
+    """results/submission/<separator>/submission_<team_id>.zip, evaluation mode only."""
+    if not EVALUATION:
+        return []
+    name = submission.zip_name(EVALUATION_CONFIG["team_id"])
+    return [f"results/submission/{sep}/{name}" for sep in enabled_separators()]
+
+
+def submission_files(wildcards):
+    """Every file test.py would write for one separator, each pair's in order."""
+    root = enhanced_root(wildcards.separator)
+    return [
+        f"{root}/{lid}/{song}/{lid}_{song}_{part}"
+        for song in songs()
+        for lid in listeners()
+        for part in [f"{c}.{ext}" for c in STEM_CHANNELS for ext in ("flac", "txt")]
+        + ["remix.flac"]
+    ]
 
 
 @functools.cache
@@ -154,6 +228,8 @@ def segments_table():
 
 def scored_segment(wildcards):
     """[start, end] seconds scored for the song, or None for the whole song."""
+    if EVALUATION:
+        return test_segments(wildcards.song)["objective_evaluation"]
     scoring = config["scoring"]
     if scoring["segments_file"]:
         per_song = segments_table()
@@ -169,7 +245,10 @@ def scored_seconds(wildcards):
 
 
 def enhanced_root(separator):
-    return f"results/enhanced/{separator}"
+    """The separator's pair folders: test.py's enhanced_signals/evaluation/ or the
+    validation's enhanced_signals/ (results/enhanced/<separator> is enhanced_signals).
+    """
+    return ENHANCED.format(separator=separator)
 
 
 def enhanced_stems(wildcards):
@@ -192,12 +271,13 @@ def pair_scores(wildcards):
 
 def check_segments():
     """A segments file must list every song, each segment inside its song."""
+    if EVALUATION:
+        test_segments_table()
     if config["scoring"]["segments_file"]:
-        present = [s for s in songs() if (track_dir(s) / "mixture.wav").is_file()]
         metadata.load_segments(
             ROOT / config["scoring"]["segments_file"],
             songs=songs(),
-            durations={s: song_seconds(s) for s in present},
+            durations=present_song_seconds(),
         )
 
 

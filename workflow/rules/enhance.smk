@@ -1,6 +1,7 @@
 # Per-listener enhancement (NAL-R per ear, optional compressor) and FLAC encoding in
 # the official layout: <listener>/<song>/<listener>_<song>_<side>_<stem>.flac (+.txt)
-# and <listener>_<song>_remix.flac.
+# and <listener>_<song>_remix.flac; in evaluation mode (config `evaluation`) cropped
+# as the official test.py crops them, under evaluation/, and packed into its zip.
 
 
 rule enhance:
@@ -39,14 +40,16 @@ rule encode:
         "results/amplified/{separator}/{listener}/{song}.npz",
     output:
         stems=[
-            f"results/enhanced/{{separator}}/{{listener}}/{{song}}/{{listener}}_{{song}}_{c}.{ext}"
+            f"{ENHANCED}/{{listener}}/{{song}}/{{listener}}_{{song}}_{c}.{ext}"
             for c in STEM_CHANNELS
             for ext in ("flac", "txt")
         ],
-        remix="results/enhanced/{separator}/{listener}/{song}/{listener}_{song}_remix.flac",
+        remix=f"{ENHANCED}/{{listener}}/{{song}}/{{listener}}_{{song}}_remix.flac",
     params:
         root=lambda w: enhanced_root(w.separator),
         soft_clip=config["enhancement"]["soft_clip"],
+        # evaluation mode: test.py's crops (stems: objective, remix: subjective)
+        segments=encode_segments,
     log:
         "results/logs/encode/{separator}/{listener}/{song}.log",
     benchmark:
@@ -59,3 +62,25 @@ rule encode:
         runtime=10,
     script:
         "../scripts/encode.py"
+
+
+rule submission:
+    input:
+        submission_files,
+    output:
+        f"results/submission/{{separator}}/{submission.zip_name(EVALUATION_CONFIG['team_id'])}",
+    params:
+        root_dir=lambda w: Path(enhanced_root(w.separator)).parent,
+        team_id=EVALUATION_CONFIG["team_id"],
+    log:
+        "results/logs/submission/{separator}.log",
+    benchmark:
+        "results/benchmarks/submission/{separator}.tsv"
+    conda:
+        "../../envs/evaluation.yaml"
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=lambda w: 5 + len(songs()) * len(listeners()) // 100,
+    script:
+        "../scripts/submission.py"

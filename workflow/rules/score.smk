@@ -20,6 +20,7 @@ rule score:
         music_dir=str(MUSIC_DIR),
         root=lambda w: enhanced_root(w.separator),
         segment=scored_segment,
+        enhanced_cropped=EVALUATION,
         engine=config["scoring"]["engine"],
     log:
         "results/logs/score/{separator}/{listener}/{song}.log",
@@ -92,6 +93,7 @@ rule verify_scores:
         music_dir=str(MUSIC_DIR),
         root=lambda w: enhanced_root(w.separator),
         segment=scored_segment,
+        enhanced_cropped=EVALUATION,
     log:
         "results/logs/verify_scores/{separator}/{listener}/{song}.log",
     benchmark:

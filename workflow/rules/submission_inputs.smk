@@ -33,7 +33,7 @@ def submission_root(wildcards):
 
 def submission_segment(wildcards):
     """[start, end] the stems hold (cropped) or are scored on (whole songs)."""
-    from vdbo.submissions import cropped
+    from vdbo.submission_intake import cropped
 
     spec = config["submissions"][wildcards.submission]
     if not cropped(spec):

@@ -5,12 +5,16 @@ from pathlib import Path
 from vdbo import MUSDB_SAMPLE_RATE, REMIX_SAMPLE_RATE, STEM_SAMPLE_RATE
 from vdbo.encoding import write_official_remix, write_stems
 from vdbo.jobs import run_job
+from vdbo.metadata import SEGMENT_KINDS
 from vdbo.stems_npz import load_stems
 
 
 def main(sm):
     processed = load_stems(Path(sm.input[0]))
     w = sm.wildcards
+    crops = sm.params.segments or {}
+    # test.py crops the stems to the objective segment, the remix to the subjective
+    stem_crop, remix_crop = (crops.get(kind) for kind in SEGMENT_KINDS)
     write_stems(
         processed,
         Path(sm.params.root),
@@ -18,6 +22,7 @@ def main(sm):
         w.song,
         MUSDB_SAMPLE_RATE,
         STEM_SAMPLE_RATE,
+        segment=stem_crop,
     )
     write_official_remix(
         processed,
@@ -25,6 +30,7 @@ def main(sm):
         MUSDB_SAMPLE_RATE,
         REMIX_SAMPLE_RATE,
         sm.params.soft_clip,
+        segment=remix_crop,
     )
 
 

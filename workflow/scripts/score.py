@@ -24,6 +24,7 @@ def main(sm):
         Path(sm.params.music_dir),
         Path(sm.params.root),
         segment=segment,
+        enhanced_cropped=sm.params.enhanced_cropped,
         engine=sm.params.engine,
         threads=sm.threads,
     )

@@ -5,7 +5,7 @@ from pathlib import Path
 from vdbo.jobs import run_job
 from vdbo.resources import audio_seconds, check_scoring_budget
 from vdbo.scoring import score_pair, write_pair_scores
-from vdbo.submissions import cropped, score_cropped_pair
+from vdbo.submission_intake import cropped, score_cropped_pair
 
 
 def main(sm):

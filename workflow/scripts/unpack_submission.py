@@ -5,7 +5,7 @@ import tempfile
 from pathlib import Path
 
 from vdbo.jobs import run_job
-from vdbo.submissions import (
+from vdbo.submission_intake import (
     DEFAULT_BASE_DIR,
     DEFAULT_MAX_BYTES,
     DEFAULT_MAX_MEMBERS,

@@ -17,6 +17,7 @@ def main(sm):
         Path(sm.params.music_dir),
         Path(sm.params.root),
         segment=segment,
+        enhanced_cropped=sm.params.enhanced_cropped,
         engine="official",
     )
     verify_against(Path(sm.input.fast), score, per_stem)

@@ -33,15 +33,17 @@ import zlib
 from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
 
-from scipy.io import wavfile
-
-from vdbo import SIDES, STEMS
-from vdbo.audio_io import MUSDB_SAMPLE_RATE, read_wav_int16
+from vdbo import (
+    MUSDB_SAMPLE_RATE,
+    REMIX_SAMPLE_RATE,
+    SIDES,
+    STEM_SAMPLE_RATE,
+    STEMS,
+)
 from vdbo.errors import InputError
-from vdbo.scoring import STEM_SAMPLE_RATE, haaqi_engine
+from vdbo.scoring import score_pair
+from vdbo.submission import EVALUATION_DIR as DEFAULT_BASE_DIR
 
-REMIX_SAMPLE_RATE = 32000
-DEFAULT_BASE_DIR = "evaluation"
 DEFAULT_MAX_MEMBERS = 100_000
 DEFAULT_MAX_BYTES = 100_000_000_000
 SEGMENT_TOLERANCE_S = 0.01
@@ -374,12 +376,6 @@ def write_manifest(path: Path, source: Path, roles: dict[str, str]) -> None:
     tmp.replace(path)
 
 
-def crop_bounds(segment: tuple[float, float], rate: int) -> tuple[int, int]:
-    """Sample bounds of a segment, cut as the official test.py cuts its stems."""
-    start, end = segment
-    return int(start * rate), int(end * rate)
-
-
 def score_cropped_pair(
     song: str,
     listener_id: str,
@@ -393,17 +389,16 @@ def score_cropped_pair(
 ) -> tuple[float, dict[str, float]]:
     """The official scores of a pair whose enhanced stems hold only ``segment``.
 
-    The reference stems are cropped exactly as test.py crops the mixture-derived
-    stems (``int(start * 44100):int(end * 44100)``) and handed, with the enhanced
-    folder as it is, to the official ``_evaluate_song_listener``.
+    Checks that each stem holds the segment, then scores it as the evaluation mode
+    scores its own cropped files (:func:`vdbo.scoring.score_pair` with
+    ``enhanced_cropped``: references cut as test.py cuts the stems).
     """
     import soundfile
-    from omegaconf import OmegaConf
-    from recipes.cad1.task1.baseline.evaluate import _evaluate_song_listener
 
-    music_dir, enhanced_root = Path(music_dir), Path(enhanced_root)
-    a, b = crop_bounds(segment, MUSDB_SAMPLE_RATE)
-    seconds = (b - a) / MUSDB_SAMPLE_RATE
+    enhanced_root = Path(enhanced_root)
+    seconds = (
+        int(segment[1] * MUSDB_SAMPLE_RATE) - int(segment[0] * MUSDB_SAMPLE_RATE)
+    ) / MUSDB_SAMPLE_RATE
     for side in SIDES:
         for stem in STEMS:
             name = f"{listener_id}_{song}_{side}_{stem}.flac"
@@ -419,29 +414,15 @@ def score_cropped_pair(
                     "set `cropped: false` on this submission if its stems hold whole "
                     "songs, or check scoring.segments_file",
                 )
-    with tempfile.TemporaryDirectory(prefix="vdbo-score-") as tmp:
-        ref_dir = Path(tmp) / split / song
-        ref_dir.mkdir(parents=True)
-        for stem in STEMS:
-            source = music_dir / split / song / f"{stem}.wav"
-            ref = read_wav_int16(source)
-            if b > len(ref):
-                raise InputError(
-                    source,
-                    f"is {len(ref) / MUSDB_SAMPLE_RATE:.2f} s long, shorter than the "
-                    f"segment end {segment[1]} s",
-                    "check scoring.segments_file",
-                )
-            wavfile.write(ref_dir / f"{stem}.wav", MUSDB_SAMPLE_RATE, ref[a:b])
-        config = OmegaConf.create(
-            {
-                "path": {"music_dir": str(tmp)},
-                "sample_rate": MUSDB_SAMPLE_RATE,
-                "stem_sample_rate": STEM_SAMPLE_RATE,
-                "evaluate": {"set_random_seed": True},
-            }
-        )
-        with haaqi_engine(engine, threads):
-            return _evaluate_song_listener(
-                song, listener_id, config, split, listener, enhanced_root
-            )
+    return score_pair(
+        song,
+        listener_id,
+        listener,
+        split,
+        music_dir,
+        enhanced_root,
+        segment,
+        engine,
+        threads,
+        enhanced_cropped=True,
+    )

@@ -1,0 +1,99 @@
+"""The README's real-data commands, run as a user runs them, and the official scripts.
+
+Commands are read from the README's "Real data" section (so the README and the tests
+cannot drift apart) and run from the root of a copy of the repository
+(``workflow_runner.copy_repository``) with only ``data.root`` changed.
+"""
+
+from __future__ import annotations
+
+import shlex
+import subprocess
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+import snakemake_log
+from workflow_runner import REPO
+
+REAL_DATA_HEADING = "## Real data"
+SEPARATORS = ("hdemucs", "umxhq")
+
+
+def readme_commands() -> dict[str, list[str]]:
+    """{config file: argv} of the README's real-data commands, ``N`` cores -> 2."""
+    text = (REPO / "README.md").read_text(encoding="utf-8")
+    section = text[text.index(REAL_DATA_HEADING) :]
+    section = section[: section.index("\n## ", 1)]
+    commands = {}
+    for line in section.splitlines():
+        if line.startswith("snakemake --configfile config/"):
+            argv = shlex.split(line, comments=True)
+            argv[argv.index("--cores") + 1] = "2"
+            commands[argv[argv.index("--configfile") + 1]] = argv
+    return commands
+
+
+def with_data_root(argv: list[str], root: Path) -> list[str]:
+    """The command with its ``data.root`` (and nothing else) pointed at ``root``."""
+    argv = list(argv)
+    if "--config" in argv:
+        i = argv.index("--config") + 1
+        assert argv[i].startswith("data={root: "), argv[i]
+        argv[i] = f"data={{root: {root}}}"
+    else:
+        argv += ["--config", f"data={{root: {root}}}"]
+    return argv
+
+
+def run(argv, cwd, env, timeout=900):
+    done = subprocess.run(
+        argv, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout
+    )
+    assert (
+        done.returncode == 0
+    ), f"{argv}:\n{done.stdout[-3000:]}\n{done.stderr[-5000:]}"
+    return done
+
+
+def planned(argv, cwd, env) -> Counter:
+    """(rule, separator) -> planned job count of a dry run."""
+    out = run([*argv, "-n"], cwd, env).stdout
+    jobs = snakemake_log.jobs(out)
+    assert len(jobs) == sum(snakemake_log.job_stats(out).values())
+    return Counter((j.rule, dict(j.wildcards).get("separator", "-")) for j in jobs)
+
+
+def expected_plan(songs: int, listeners: int, submission: bool) -> Counter:
+    plan = Counter({("all", "-"): 1, ("summary", "-"): 1})
+    for sep in SEPARATORS:
+        plan[("separate", sep)] = songs
+        for rule in ("enhance", "encode", "score"):
+            plan[(rule, sep)] = songs * listeners
+        plan[("aggregate_scores", sep)] = 1
+        if submission:
+            plan[("submission", sep)] = 1
+    return plan
+
+
+def official(step: str, env: dict, *overrides: str) -> None:
+    cmd = [sys.executable, "-m", f"recipes.cad1.task1.baseline.{step}", *overrides]
+    run(cmd, cwd=None, env=env)
+
+
+def readme_run(config: str, data: Path, repo: Path, env: dict) -> tuple[Counter, float]:
+    """The README's command for ``config``: its plan, then a real run (seconds)."""
+    argv = with_data_root(readme_commands()[config], data)
+    plan = planned(argv, repo, env)
+    started = time.perf_counter()
+    run(argv, repo, env, timeout=1800)
+    return plan, time.perf_counter() - started
+
+
+def files_under(folder: Path) -> dict[str, bytes]:
+    return {
+        str(p.relative_to(folder)): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
