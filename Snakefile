@@ -10,6 +10,9 @@ min_version("9.0")
 configfile: "config/config.yaml"
 
 
+report: "workflow/report/workflow.rst"
+
+
 include: "workflow/rules/common.smk"
 include: "workflow/rules/data.smk"
 include: "workflow/rules/train.smk"
@@ -17,6 +20,7 @@ include: "workflow/rules/separate.smk"
 include: "workflow/rules/enhance.smk"
 include: "workflow/rules/score.smk"
 include: "workflow/rules/remix.smk"
+include: "workflow/rules/report.smk"
 
 
 rule all:
@@ -24,4 +28,5 @@ rule all:
         "results/summary.csv",
         "results/summary.md",
         verified_pairs(),
+        report_targets(),
     default_target: True

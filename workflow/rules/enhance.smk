@@ -19,6 +19,8 @@ rule enhance:
         apply_compressor=config["enhancement"]["apply_compressor"],
     log:
         "results/logs/enhance/{separator}/{listener}/{song}.log",
+    benchmark:
+        "results/benchmarks/enhance/{separator}/{listener}/{song}.tsv"
     conda:
         "../../envs/enhancement.yaml"
     threads: 1
@@ -44,6 +46,8 @@ rule encode:
         soft_clip=config["enhancement"]["soft_clip"],
     log:
         "results/logs/encode/{separator}/{listener}/{song}.log",
+    benchmark:
+        "results/benchmarks/encode/{separator}/{listener}/{song}.tsv"
     conda:
         "../../envs/enhancement.yaml"
     threads: 1

@@ -22,6 +22,8 @@ rule remix:
         override=remix_override,
     log:
         "results/logs/remix/{strategy}/{separator}/{listener}/{song}.log",
+    benchmark:
+        "results/benchmarks/remix/{strategy}/{separator}/{listener}/{song}.tsv"
     conda:
         "../../envs/enhancement.yaml"
     threads: 1
@@ -45,6 +47,8 @@ rule remix_haaqi:
         engine=config["scoring"]["engine"],
     log:
         "results/logs/remix_haaqi/{strategy}/{separator}/{listener}/{song}.log",
+    benchmark:
+        "results/benchmarks/remix_haaqi/{strategy}/{separator}/{listener}/{song}.tsv"
     conda:
         "../../envs/evaluation.yaml"
     threads: config["scoring"]["threads"]

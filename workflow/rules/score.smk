@@ -87,6 +87,8 @@ rule verify_scores:
         segment=scored_segment,
     log:
         "results/logs/verify_scores/{separator}/{listener}/{song}.log",
+    benchmark:
+        "results/benchmarks/verify_scores/{separator}/{listener}/{song}.tsv"
     conda:
         "../../envs/evaluation.yaml"
     threads: 1
