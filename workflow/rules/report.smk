@@ -94,7 +94,6 @@ rule plot_stem_means:
             f"{PLOTS}/haaqi_per_stem.png",
             caption="../report/haaqi_per_stem.rst",
             category="Scores",
-            labels={"figure": "HAAQI per stem and ear"},
         ),
     params:
         separators=enabled_separators(),
@@ -119,7 +118,6 @@ rule plot_heatmap:
             f"{PLOTS}/haaqi_heatmap.png",
             caption="../report/haaqi_heatmap.rst",
             category="Scores",
-            labels={"figure": "HAAQI per listener and song"},
         ),
     params:
         separators=enabled_separators(),
@@ -144,7 +142,6 @@ rule plot_hearing_loss:
             f"{PLOTS}/haaqi_vs_hearing_loss.png",
             caption="../report/haaqi_vs_hearing_loss.rst",
             category="Hearing loss",
-            labels={"figure": "HAAQI against pure-tone average"},
         ),
     params:
         separators=enabled_separators(),
@@ -170,7 +167,6 @@ rule plot_remix:
             f"{PLOTS}/remix_levels.png",
             caption="../report/remix_levels.rst",
             category="Personalised remixes",
-            labels={"figure": "Loudness, true peak and HAAQI of the remixes"},
         ),
     params:
         remix_keys=remix_table_keys(),
@@ -219,7 +215,6 @@ rule plot_cost:
             f"{PLOTS}/run_cost.png",
             caption="../report/run_cost.rst",
             category="Run cost",
-            labels={"figure": "CPU time and memory per rule"},
         ),
     log:
         "results/logs/plot/cost.log",
@@ -243,7 +238,6 @@ rule report_tables:
             f"{REPORT_PAGES}/summary.html",
             caption="../report/summary_tables.rst",
             category="Scores",
-            labels={"figure": "Summary tables"},
         ),
     params:
         separators=enabled_separators(),
@@ -265,7 +259,6 @@ rule report_config:
             f"{REPORT_PAGES}/config.html",
             caption="../report/config.rst",
             category="Configuration",
-            labels={"figure": "Effective config"},
         ),
     params:
         config=config,

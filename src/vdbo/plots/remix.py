@@ -12,6 +12,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from matplotlib.patches import Patch
 
 from vdbo import SIDES
 from vdbo.errors import InputError
@@ -142,8 +143,15 @@ def plot_remix(
         ax.set_ylim(0, 1.05)
         ax.set_xlabel("strategy")
         ax.set_ylabel("remix HAAQI, mean over pairs (0-1)")
-        ax.set_title("Remix HAAQI per strategy (hatched: right ear)")
-        ax.legend(loc="best")
+        ax.set_title("Remix HAAQI per strategy and ear")
+        ax.legend(
+            [
+                Patch(facecolor="#BBBBBB", edgecolor="white", hatch=h)
+                for h in ("", "//")
+            ],
+            ["left ear", "right ear (hatched)"],
+            loc="best",
+        )
     else:
         plotted["haaqi"] = pd.DataFrame()
         style.note(ax, "remix HAAQI not computed\n(config remix.haaqi: false)")

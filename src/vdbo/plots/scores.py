@@ -127,8 +127,8 @@ def plot_heatmaps(
     songs = max((g.shape[1] for g in grids.values()), default=1)
     listeners = max((g.shape[0] for g in grids.values()), default=1)
     width = min(4.0 + 1.1 * songs, 8.0)
-    height = 1.2 + 0.35 * listeners + 0.6
-    fig, axes = style.figure(n, 1, width=width + 1.5, height=height * n + 0.6)
+    height = n * (0.9 + 0.35 * listeners) + 1.8
+    fig, axes = style.figure(n, 1, width=width + 1.5, height=height)
     image = None
     for ax, (sep, grid) in zip(axes[:, 0], grids.items(), strict=True):
         image = ax.imshow(
@@ -160,6 +160,8 @@ def plot_heatmaps(
                     fontsize=8,
                     color="black" if v > 0.6 else "white",
                 )
+    for ax in axes[:-1, 0]:
+        ax.tick_params(labelbottom=False)  # the same songs in every panel
     axes[-1, 0].set_xlabel("song")
     if image is not None:
         fig.colorbar(image, ax=axes[:, 0].tolist(), label="HAAQI (0-1)", shrink=0.8)

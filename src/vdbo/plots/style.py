@@ -84,6 +84,14 @@ def figure(
     )
 
 
+def publish(tmp: str | Path, path: str | Path) -> None:
+    """Rename a finished temp file to ``path``, readable as a normal file would be."""
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(tmp, 0o666 & ~umask)
+    os.replace(tmp, path)
+
+
 def save(fig, path: str | Path) -> Path:
     """Write ``fig`` to ``path`` (format from the suffix) via a temp file and rename."""
     path = Path(path)
@@ -94,7 +102,7 @@ def save(fig, path: str | Path) -> Path:
     os.close(fd)
     try:
         fig.savefig(tmp, dpi=DPI)
-        os.replace(tmp, path)
+        publish(tmp, path)
     finally:
         plt.close(fig)
         if os.path.exists(tmp):

@@ -15,6 +15,7 @@ import pandas as pd
 import yaml
 
 from vdbo.aggregate import summarise
+from vdbo.plots import style
 from vdbo.remix_scoring import remix_summary
 
 STYLE = """
@@ -63,7 +64,7 @@ def write_text(path: str | Path, text: str) -> Path:
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
     with os.fdopen(fd, "w", encoding="utf-8") as f:
         f.write(text)
-    os.replace(tmp, path)
+    style.publish(tmp, path)
     return path
 
 
