@@ -34,16 +34,28 @@ class Browser:
     def __enter__(self) -> Browser:
         binary = chromium_binary()
         if binary is None:
-            raise RuntimeError("chromium not found: run scripts/install-system-packages.sh")
+            raise RuntimeError(
+                "chromium not found: run scripts/install-system-packages.sh"
+            )
         self.profile = Path(tempfile.mkdtemp(prefix="vdbo-chromium-"))
         self.process = subprocess.Popen(
-            [binary, "--headless=new", "--no-sandbox", "--disable-gpu",
-             "--disable-dev-shm-usage", "--no-first-run", "--no-default-browser-check",
-             "--hide-scrollbars", "--remote-debugging-port=0",
-             f"--user-data-dir={self.profile}",
-             f"--window-size={self.width},{self.height}", "about:blank"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )  # fmt: skip
+            [
+                binary,
+                "--headless=new",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-dev-shm-usage",
+                "--no-first-run",
+                "--no-default-browser-check",
+                "--hide-scrollbars",
+                "--remote-debugging-port=0",
+                f"--user-data-dir={self.profile}",
+                f"--window-size={self.width},{self.height}",
+                "about:blank",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         port_file = self.profile / "DevToolsActivePort"
         deadline = time.monotonic() + self.timeout
         while not port_file.exists() or not port_file.read_text().strip():
@@ -59,8 +71,13 @@ class Browser:
         )
         for domain in ("Page", "Runtime", "Log"):
             self.send(f"{domain}.enable")
-        self.send("Emulation.setDeviceMetricsOverride", width=self.width,
-                  height=self.height, deviceScaleFactor=1, mobile=False)  # fmt: skip
+        self.send(
+            "Emulation.setDeviceMetricsOverride",
+            width=self.width,
+            height=self.height,
+            deviceScaleFactor=1,
+            mobile=False,
+        )
         return self
 
     def __exit__(self, *exc) -> None:
@@ -103,8 +120,12 @@ class Browser:
 
     def js(self, expression: str, await_promise: bool = False):
         """Evaluate ``expression`` in the page; its value (JSON), errors raised."""
-        result = self.send("Runtime.evaluate", expression=expression,
-                           returnByValue=True, awaitPromise=await_promise)  # fmt: skip
+        result = self.send(
+            "Runtime.evaluate",
+            expression=expression,
+            returnByValue=True,
+            awaitPromise=await_promise,
+        )
         if "exceptionDetails" in result:
             raise RuntimeError(f"page JS failed: {result['exceptionDetails']}")
         return result["result"].get("value")
@@ -129,10 +150,15 @@ class Browser:
         for e in self.events:
             method, params = e.get("method"), e.get("params", {})
             if method == "Runtime.consoleAPICalled" and params.get("type") in (
-                "error", "assert"
+                "error",
+                "assert",
             ):
-                out.append(" ".join(str(a.get("value", a.get("description")))
-                                    for a in params.get("args", [])))  # fmt: skip
+                out.append(
+                    " ".join(
+                        str(a.get("value", a.get("description")))
+                        for a in params.get("args", [])
+                    )
+                )
             elif method == "Runtime.exceptionThrown":
                 out.append(json.dumps(params["exceptionDetails"])[:500])
             elif method == "Log.entryAdded" and params["entry"]["level"] == "error":

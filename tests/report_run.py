@@ -28,16 +28,25 @@ def report_config(data: Path) -> dict:
             "oracle": {"kind": "oracle"},
             "mixture": {"kind": "mixture"},
             "tiny": {"kind": "trained", "trained_model": "tiny"},
-            "demo_umx": {"kind": "trained", "trained_model": "demo_umx", "enabled": False},
+            "demo_umx": {
+                "kind": "trained",
+                "trained_model": "demo_umx",
+                "enabled": False,
+            },
         },
         "training": {"models": {"tiny": {"validation_songs": 1, "settings": SETTINGS}}},
-        "scoring": {"engine": "fast", "verify_pairs": 1,
-                    "segment": {"start": 0.25, "end": 1.25}},
+        "scoring": {
+            "engine": "fast",
+            "verify_pairs": 1,
+            "segment": {"start": 0.25, "end": 1.25},
+        },
         "remix": {
             "strategies": {
-                "baseline": {"strategy": "baseline"},
-                "audiogram": {"strategy": "audiogram", "loudness_target_lufs": TARGET,
-                              "true_peak_limit_dbtp": LIMIT},
+                "audiogram": {
+                    "strategy": "audiogram",
+                    "loudness_target_lufs": TARGET,
+                    "true_peak_limit_dbtp": LIMIT,
+                },
             },
             "separators": ["oracle"],
             "haaqi": True,

@@ -23,7 +23,8 @@ body { font-family: "DejaVu Sans", Arial, sans-serif; margin: 1.2em; color: #222
 h1 { font-size: 1.25em; } h2 { font-size: 1.05em; margin-top: 1.6em; }
 table { border-collapse: collapse; font-size: 0.9em; }
 th, td { border: 1px solid #ccc; padding: 0.3em 0.7em; text-align: right; }
-th { background: #f0f0f0; } td:first-child, th:first-child { text-align: left; }
+th { background: #f0f0f0; white-space: normal; max-width: 8em; }
+td:first-child, th:first-child { text-align: left; }
 tbody tr:nth-child(even) { background: #fafafa; }
 p.note { color: #555; max-width: 50em; }
 pre { background: #f6f6f6; padding: 1em; font-size: 0.85em; }
