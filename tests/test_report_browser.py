@@ -111,6 +111,8 @@ SHOW_IMAGE_STATS = """
   }
   const mean = s / n;
   return {width: c.width, height: c.height, shown: [box.width, box.height],
+          box: [box.left, box.top, box.right, box.bottom],
+          viewport: [window.innerWidth, window.innerHeight],
           std: Math.sqrt(s2 / n - mean * mean), ink: ink / n};
 })(%s)
 """
@@ -202,6 +204,10 @@ def test_report_in_headless_chromium(report_run, tmp_path):
                     )
                     stats = b.js(SHOW_IMAGE_STATS % src, await_promise=True)
                     assert stats["width"] > 300 and stats["height"] > 200, (name, stats)
+                    left, top, right, bottom = stats["box"]
+                    width, height = stats["viewport"]
+                    assert left >= 0 and top >= 0, ("figure cut off", name, stats)
+                    assert right <= width and bottom <= height, (name, stats)
                     assert min(stats["shown"]) > 100, (name, stats)
                     assert stats["std"] > 10 and stats["ink"] > 0.01, (name, stats)
                     seen_images.add(path.removeprefix("results/plots/"))

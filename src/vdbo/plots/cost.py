@@ -63,7 +63,7 @@ def cost_per_rule(jobs: pd.DataFrame) -> pd.DataFrame:
 def plot_cost(files: dict[str, list[str | Path]], out: str | Path) -> pd.DataFrame:
     """Horizontal bars per rule: CPU and wall seconds, and peak memory per job."""
     table = cost_per_rule(read_benchmarks(files))
-    fig, axes = style.figure(1, 2, width=11.0, height=2.2 + 0.45 * max(len(table), 1))
+    fig, axes = style.figure(1, 2, width=10.5, height=2.2 + 0.45 * max(len(table), 1))
     y = np.arange(len(table))
     ax = axes[0, 0]
     ax.barh(

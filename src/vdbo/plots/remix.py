@@ -57,13 +57,13 @@ def plot_remix(
     series = list(dict.fromkeys(data["series"]))
     listeners = list(dict.fromkeys(data["listener"]))
     colour = style.colours(series)
-    fig, axes = style.figure(1, 3, width=13.0, height=4.4)
+    fig, axd = style.mosaic([["loudness", "peak"], ["haaqi", "haaqi"]], 10.5, 8.5)
     plotted = {}
     x = np.arange(len(listeners))
     width = 0.8 / max(len(series), 1)
     for ax, column, key, unit, ref_key, ref_name in (
         (
-            axes[0, 0],
+            axd["loudness"],
             "integrated_loudness_lufs",
             "loudness",
             "LUFS",
@@ -71,7 +71,7 @@ def plot_remix(
             "target",
         ),
         (
-            axes[0, 1],
+            axd["peak"],
             "true_peak_dbtp",
             "true_peak",
             "dBTP",
@@ -118,11 +118,11 @@ def plot_remix(
         ax.set_xticks(x, listeners)
         ax.set_xlabel("listener")
         ax.legend(loc="best", fontsize=8)
-    axes[0, 0].set_ylabel("integrated loudness (LUFS)")
-    axes[0, 0].set_title("Loudness of the remix (bars: mean over songs)")
-    axes[0, 1].set_ylabel("true peak (dBTP)")
-    axes[0, 1].set_title("True peak of the remix (dots: songs)")
-    ax = axes[0, 2]
+    axd["loudness"].set_ylabel("integrated loudness (LUFS)")
+    axd["loudness"].set_title("Loudness of the remix (bars: mean over songs)")
+    axd["peak"].set_ylabel("true peak (dBTP)")
+    axd["peak"].set_title("True peak of the remix (dots: songs)")
+    ax = axd["haaqi"]
     sides = [s for s in SIDES if f"haaqi_{s}" in data]
     if sides:
         haaqi = data.groupby("series", sort=False)[[f"haaqi_{s}" for s in sides]].mean()

@@ -121,16 +121,28 @@ def pair_grid(path: str | Path) -> pd.DataFrame:
 def plot_heatmaps(
     tables: dict[str, str | Path], out: str | Path
 ) -> dict[str, pd.DataFrame]:
-    """One listener x song heat map of pair HAAQI per separator, shared 0-1 scale."""
+    """One listener x song heat map of pair HAAQI per separator, shared 0-1 scale.
+
+    Panels side by side (at most 3 a row), listeners down, songs across; cells are
+    labelled with their value while they are large enough to read.
+    """
     grids = {sep: pair_grid(path) for sep, path in tables.items()}
     n = len(grids)
+    ncols = min(n, 3)
+    nrows = -(-n // ncols)
     songs = max((g.shape[1] for g in grids.values()), default=1)
     listeners = max((g.shape[0] for g in grids.values()), default=1)
-    width = min(4.0 + 1.1 * songs, 8.0)
-    height = n * (0.9 + 0.35 * listeners) + 1.8
-    fig, axes = style.figure(n, 1, width=width + 1.5, height=height)
+    fig, axes = style.figure(
+        nrows,
+        ncols,
+        width=1.6 + ncols * (1.2 + 0.6 * songs),
+        height=nrows * (1.6 + 0.3 * listeners) + 1.2,
+        sharey=True,
+        sharex=True,
+    )
+    label_cells = songs * ncols <= 12 and listeners * nrows <= 30
     image = None
-    for ax, (sep, grid) in zip(axes[:, 0], grids.items(), strict=True):
+    for ax, (sep, grid) in zip(list(axes.flat)[:n], grids.items(), strict=True):
         image = ax.imshow(
             grid.to_numpy(),
             vmin=0,
@@ -140,17 +152,16 @@ def plot_heatmaps(
             gid=f"heatmap:{sep}",
         )
         ax.grid(False)
-        ax.set_title(f"{sep}: HAAQI per pair (mean of 8 stem-ear scores)")
+        ax.set_title(sep)
         ax.set_xticks(
             range(grid.shape[1]),
             [_short(s) for s in grid.columns],
-            rotation=20,
+            rotation=30,
             ha="right",
         )
         ax.set_yticks(range(grid.shape[0]), grid.index)
-        ax.set_ylabel("listener")
         for (i, j), v in np.ndenumerate(grid.to_numpy()):
-            if np.isfinite(v):
+            if label_cells and np.isfinite(v):
                 ax.text(
                     j,
                     i,
@@ -160,11 +171,15 @@ def plot_heatmaps(
                     fontsize=8,
                     color="black" if v > 0.6 else "white",
                 )
-    for ax in axes[:-1, 0]:
-        ax.tick_params(labelbottom=False)  # the same songs in every panel
-    axes[-1, 0].set_xlabel("song")
+    for ax in list(axes.flat)[n:]:
+        ax.remove()
+    for ax in axes[:, 0]:
+        ax.set_ylabel("listener")
+    for ax in axes[-1, :]:
+        ax.set_xlabel("song")
     if image is not None:
-        fig.colorbar(image, ax=axes[:, 0].tolist(), label="HAAQI (0-1)", shrink=0.8)
+        fig.colorbar(image, ax=axes.ravel().tolist(), label="HAAQI (0-1)", shrink=0.8)
+    fig.suptitle("HAAQI per listener-song pair (mean of the 8 stem-ear scores)")
     style.save(fig, out)
     return grids
 

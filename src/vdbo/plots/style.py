@@ -41,7 +41,10 @@ STEM_COLOURS = {
 }
 SIDE_MARKERS = {"left": "o", "right": "^"}
 HEATMAP_CMAP = "cividis"  # perceptually uniform, readable with colour-vision deficiency
-DPI = 150
+DPI = 100
+MAX_WIDTH_IN, MAX_HEIGHT_IN = 10.5, 9.0
+"""The report shows a figure at its pixel size in a pane about 1050 px wide: larger
+figures would be cut off there, so every figure fits 1050 x 900 px."""
 
 RC = {
     "figure.dpi": DPI,
@@ -72,16 +75,24 @@ def colours(names: Iterable[str]) -> dict[str, str]:
 def figure(
     nrows: int = 1, ncols: int = 1, width: float = 8.0, height: float = 4.5, **kwargs
 ):
-    """``plt.subplots`` in the project style (always a 2-D array of axes)."""
+    """``plt.subplots`` in the project style (always a 2-D array of axes), the size
+    capped at :data:`MAX_WIDTH_IN` x :data:`MAX_HEIGHT_IN` inches."""
     matplotlib.rcParams.update(RC)
     return plt.subplots(
         nrows,
         ncols,
-        figsize=(width, height),
+        figsize=(min(width, MAX_WIDTH_IN), min(height, MAX_HEIGHT_IN)),
         squeeze=False,
         layout="constrained",
         **kwargs,
     )
+
+
+def mosaic(layout: list[list[str]], width: float, height: float):
+    """``plt.subplot_mosaic`` in the project style: (figure, {name: axes})."""
+    matplotlib.rcParams.update(RC)
+    size = (min(width, MAX_WIDTH_IN), min(height, MAX_HEIGHT_IN))
+    return plt.subplot_mosaic(layout, figsize=size, layout="constrained")
 
 
 def publish(tmp: str | Path, path: str | Path) -> None:
