@@ -99,6 +99,7 @@ SHOW_IMAGE_STATS = """
   if (!img) return null;
   await img.decode();
   const box = img.getBoundingClientRect();
+  const pane = (img.closest('.overflow-auto') || document.body).getBoundingClientRect();
   const c = document.createElement('canvas');
   c.width = img.naturalWidth; c.height = img.naturalHeight;
   const ctx = c.getContext('2d');
@@ -112,7 +113,7 @@ SHOW_IMAGE_STATS = """
   const mean = s / n;
   return {width: c.width, height: c.height, shown: [box.width, box.height],
           box: [box.left, box.top, box.right, box.bottom],
-          viewport: [window.innerWidth, window.innerHeight],
+          pane: [pane.left, pane.top, pane.right, pane.bottom],
           std: Math.sqrt(s2 / n - mean * mean), ink: ink / n};
 })(%s)
 """
@@ -205,9 +206,9 @@ def test_report_in_headless_chromium(report_run, tmp_path):
                     stats = b.js(SHOW_IMAGE_STATS % src, await_promise=True)
                     assert stats["width"] > 300 and stats["height"] > 200, (name, stats)
                     left, top, right, bottom = stats["box"]
-                    width, height = stats["viewport"]
-                    assert left >= 0 and top >= 0, ("figure cut off", name, stats)
-                    assert right <= width and bottom <= height, (name, stats)
+                    pane_left, pane_top, pane_right, pane_bottom = stats["pane"]
+                    assert left >= pane_left and top >= pane_top, ("cut off", stats)
+                    assert right <= pane_right and bottom <= pane_bottom, ("cut", stats)
                     assert min(stats["shown"]) > 100, (name, stats)
                     assert stats["std"] > 10 and stats["ink"] > 0.01, (name, stats)
                     seen_images.add(path.removeprefix("results/plots/"))
