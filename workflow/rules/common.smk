@@ -293,3 +293,89 @@ def verified_pairs():
     return [
         f"results/scores/verified/{sep}/{lid}/{song}.csv" for sep, song, lid in picked
     ]
+
+
+# --- figures and report pages (report.smk) -----------------------------------------
+
+PLOTS = "results/plots"
+REPORT_PAGES = "results/report"
+
+
+def separator_tables():
+    return expand("results/scores/{separator}.csv", separator=enabled_separators())
+
+
+def trained_models():
+    """Models trained by this run (named by an enabled `trained` separator)."""
+    specs = (config["separators"][s] for s in enabled_separators())
+    return list(
+        dict.fromkeys(s["trained_model"] for s in specs if "trained_model" in s)
+    )
+
+
+def remix_levels():
+    """{strategy: loudness target and true-peak limit}, None where not level-safe."""
+    levels = {}
+    from vdbo.remix import get_strategy
+    from vdbo.remix.config import resolve_config
+
+    for name, spec in config["remix"]["strategies"].items():
+        resolved = resolve_config(spec)
+        safe = get_strategy(resolved["strategy"]).level_safe
+        levels[name] = {
+            k: resolved[k] if safe else None
+            for k in ("loudness_target_lufs", "true_peak_limit_dbtp")
+        }
+    return levels
+
+
+def benchmark_files(wildcards):
+    """{rule: [benchmark tsv]} of every benchmarked job this run's targets need.
+
+    Benchmark files are products of their jobs in Snakemake's DAG: asking for them
+    makes the cost figure wait for (and, if one is missing, rerun) exactly those jobs.
+    """
+    seps, song, lid = enabled_separators(), list(songs()), list(listeners())
+    per_pair = dict(separator=seps, listener=lid, song=song)
+    files = {
+        "separate": expand(rules.separate.benchmark, separator=seps, song=song),
+        "enhance": expand(rules.enhance.benchmark, **per_pair),
+        "encode": expand(rules.encode.benchmark, **per_pair),
+        "score": expand(rules.score.benchmark, **per_pair),
+    }
+    if models := trained_models():
+        files["train"] = expand(rules.train.benchmark, model=models)
+    if DATA["build_demo"]:
+        files["demo_data"] = [rules.demo_data.benchmark]
+    if remix_tables():
+        per_remix = dict(strategy = remix_strategies() , separator = remix_separators() ,
+        listener = lid , song = song)  # fmt: skip
+        files["remix"] = expand(rules.remix.benchmark, **per_remix)
+        if config["remix"]["haaqi"]:
+            files["remix_haaqi"] = expand(rules.remix_haaqi.benchmark, **per_remix)
+    verified = [
+        Path(p).relative_to("results/scores/verified") for p in verified_pairs()
+    ]
+    if verified:
+        files["verify_scores"] =[
+        expand(rules.verify_scores.benchmark , separator = p.parts[0] ,
+        listener = p.parts[1] , song = p.stem)[0]
+        for p in verified
+        ]  # fmt: skip
+    return files
+
+
+def report_targets():
+    """Every figure and page of the report: rule `all` asks for them."""
+    targets = [
+        f"{PLOTS}/haaqi_per_stem.png",
+        f"{PLOTS}/haaqi_vs_hearing_loss.png",
+        f"{PLOTS}/haaqi_heatmap.png",
+        f"{PLOTS}/run_cost.png",
+        f"{REPORT_PAGES}/summary.html",
+        f"{REPORT_PAGES}/config.html",
+    ]
+    if remix_tables():
+        targets.append(f"{PLOTS}/remix_levels.png")
+    targets += expand(f"{PLOTS}/training/{{model}}.png", model=trained_models())
+    return targets
