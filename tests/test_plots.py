@@ -287,6 +287,13 @@ def test_cost_per_rule_sums_benchmark_files(tmp_path):
     assert table.loc["score", "wall_s"] == pytest.approx(22.5)
     assert table.loc["score", "max_rss_mb"] == 420.5
     assert table.loc["separate", "jobs"] == 1
+    # a job that ran before its rule had `benchmark:` is counted as missing, not zero
+    files["encode"] = [tmp_path / "never-written.tsv"]
+    jobs = cost.read_benchmarks(files)
+    assert jobs["wall_s"].isna().sum() == 1
+    table = cost.plot_cost(files, tmp_path / "cost2.png").set_index("rule")
+    assert table.loc["encode", "jobs"] == 0
+    assert table.loc["score", "cpu_s"] == pytest.approx(41.5)
 
 
 def test_summary_and_config_pages(score_tables, tmp_path):

@@ -329,39 +329,64 @@ def remix_levels():
     return levels
 
 
-def benchmark_files(wildcards):
-    """{rule: [benchmark tsv]} of every benchmarked job this run's targets need.
-
-    Benchmark files are products of their jobs in Snakemake's DAG: asking for them
-    makes the cost figure wait for (and, if one is missing, rerun) exactly those jobs.
-    """
+def benchmarked_jobs():
+    """[(rule, wildcards)] of every benchmarked job that this run's targets need."""
     seps, song, lid = enabled_separators(), list(songs()), list(listeners())
-    per_pair = dict(separator=seps, listener=lid, song=song)
-    files = {
-        "separate": expand(rules.separate.benchmark, separator=seps, song=song),
-        "enhance": expand(rules.enhance.benchmark, **per_pair),
-        "encode": expand(rules.encode.benchmark, **per_pair),
-        "score": expand(rules.score.benchmark, **per_pair),
-    }
-    if models := trained_models():
-        files["train"] = expand(rules.train.benchmark, model=models)
-    if DATA["build_demo"]:
-        files["demo_data"] = [rules.demo_data.benchmark]
-    if remix_tables():
-        per_remix = dict(strategy = remix_strategies() , separator = remix_separators() ,
-        listener = lid , song = song)  # fmt: skip
-        files["remix"] = expand(rules.remix.benchmark, **per_remix)
-        if config["remix"]["haaqi"]:
-            files["remix_haaqi"] = expand(rules.remix_haaqi.benchmark, **per_remix)
-    verified = [
-        Path(p).relative_to("results/scores/verified") for p in verified_pairs()
+    jobs = [("separate", dict(separator=s, song=t)) for s in seps for t in song]
+    pairs = [
+        dict(separator=s, listener=l, song=t) for s in seps for t in song for l in lid
     ]
-    if verified:
-        files["verify_scores"] =[
-        expand(rules.verify_scores.benchmark , separator = p.parts[0] ,
-        listener = p.parts[1] , song = p.stem)[0]
-        for p in verified
-        ]  # fmt: skip
+    jobs += [(rule, w) for rule in ("enhance", "encode", "score") for w in pairs]
+    jobs += [("train", dict(model=m)) for m in trained_models()]
+    if DATA["build_demo"]:
+        jobs.append(("demo_data", {}))
+    remixes = [
+        dict(strategy=st, separator=s, listener=l, song=t)
+        for st, s in remix_table_keys()
+        for t in song
+        for l in lid
+    ]
+    jobs += [("remix", w) for w in remixes]
+    if config["remix"]["haaqi"]:
+        jobs += [("remix_haaqi", w) for w in remixes]
+    for path in verified_pairs():
+        sep, listener, name = Path(path).relative_to("results/scores/verified").parts
+        jobs.append(
+            ("verify_scores", dict(separator=sep, listener=listener, song=name[:-4]))
+        )
+    return jobs
+
+
+def _job_file(pattern, wildcards):
+    return expand(str(pattern), **{k: [v] for k, v in wildcards.items()})[0]
+
+
+def finished_job_outputs(wildcards):
+    """One output per benchmarked job, written when the job has finished (enhance:
+    the encode output made from its temporary one). The cost figure waits for these,
+    then reads the jobs' benchmark files; depending on the outputs rather than on the
+    benchmark files keeps a run made before a rule had `benchmark:` from redoing it."""
+    proof = {
+        "separate": rules.separate.output[0],
+        "enhance": rules.encode.output.remix,
+        "encode": rules.encode.output.remix,
+        "score": rules.score.output[0],
+        "train": rules.train.output.checkpoint,
+        "remix": rules.remix.output.stats,
+        "remix_haaqi": rules.remix_haaqi.output[0],
+        "verify_scores": rules.verify_scores.output[0],
+    }
+    if DATA["build_demo"]:
+        proof["demo_data"] = rules.demo_data.output.songs
+    files = [_job_file(proof[rule], w) for rule, w in benchmarked_jobs()]
+    return list(dict.fromkeys(files))
+
+
+def benchmark_files():
+    """{rule: [benchmark tsv]} of the benchmarked jobs, for the cost figure."""
+    files = {}
+    for rule, w in benchmarked_jobs():
+        files.setdefault(rule, []).append(_job_file(getattr(rules, rule).benchmark, w))
     return files
 
 

@@ -126,13 +126,15 @@ rule plot_training:
 
 rule plot_cost:
     input:
-        unpack(benchmark_files),
+        finished_job_outputs,
     output:
         report(
             f"{PLOTS}/run_cost.png",
             caption="../report/run_cost.rst",
             category="Run cost",
         ),
+    params:
+        benchmarks=lambda w: benchmark_files(),
     log:
         "results/logs/plot/cost.log",
     benchmark:

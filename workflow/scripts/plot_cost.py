@@ -5,10 +5,10 @@ from vdbo.plots.cost import plot_cost
 
 
 def main(sm):
-    files = {
-        rule: [f] if isinstance(f, str) else list(f) for rule, f in sm.input.items()
-    }
-    plot_cost(files, sm.output[0])
+    plot_cost(
+        {rule: list(files) for rule, files in sm.params.benchmarks.items()},
+        sm.output[0],
+    )
 
 
 run_job(snakemake, main)

@@ -17,10 +17,16 @@ from vdbo.plots import style
 
 
 def read_benchmarks(files: dict[str, list[str | Path]]) -> pd.DataFrame:
-    """``{rule: [benchmark tsv, ...]}`` as one row per job (rule, path, s, cpu, rss)."""
+    """``{rule: [benchmark tsv, ...]}`` as one row per job (rule, path, s, cpu, rss).
+
+    A missing file (a job run before its rule recorded benchmarks) gives a row of NaN.
+    """
     rows = []
     for rule, paths in files.items():
         for path in paths:
+            if not Path(path).exists():  # the job ran before its rule had benchmark:
+                rows.append({"rule": rule, "path": str(path)})
+                continue
             t = pd.read_csv(path, sep="\t")
             if missing := [c for c in ("s", "cpu_time", "max_rss") if c not in t]:
                 raise InputError(
@@ -50,7 +56,7 @@ def cost_per_rule(jobs: pd.DataFrame) -> pd.DataFrame:
     g = jobs.groupby("rule", sort=False)
     table = pd.DataFrame(
         {
-            "jobs": g.size(),
+            "jobs": g["wall_s"].count(),
             "wall_s": g["wall_s"].sum(min_count=1),
             "cpu_s": g["cpu_s"].sum(min_count=1),
             "max_rss_mb": g["max_rss_mb"].max(),
@@ -62,7 +68,9 @@ def cost_per_rule(jobs: pd.DataFrame) -> pd.DataFrame:
 
 def plot_cost(files: dict[str, list[str | Path]], out: str | Path) -> pd.DataFrame:
     """Horizontal bars per rule: CPU and wall seconds, and peak memory per job."""
-    table = cost_per_rule(read_benchmarks(files))
+    jobs = read_benchmarks(files)
+    missing = int(jobs["wall_s"].isna().sum())
+    table = cost_per_rule(jobs)
     fig, axes = style.figure(1, 2, width=10.5, height=2.2 + 0.45 * max(len(table), 1))
     y = np.arange(len(table))
     ax = axes[0, 0]
@@ -85,7 +93,7 @@ def plot_cost(files: dict[str, list[str | Path]], out: str | Path) -> pd.DataFra
     ax.set_yticks(
         y,
         [
-            f"{r} ({n} job{'s' if n > 1 else ''})"
+            f"{r} ({n} job{'s' if n != 1 else ''})"
             for r, n in zip(table["rule"], table["jobs"], strict=True)
         ],
     )
@@ -111,6 +119,9 @@ def plot_cost(files: dict[str, list[str | Path]], out: str | Path) -> pd.DataFra
     ax.set_xlabel("peak resident memory of one job (MB)")
     ax.set_title("Memory per job")
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncols=2)
-    fig.suptitle("Cost of the run per rule (Snakemake benchmark files)")
+    title = "Cost of the run per rule (Snakemake benchmark files)"
+    if missing:
+        title += f"\n{missing} of {len(jobs)} jobs not counted: run before benchmarks"
+    fig.suptitle(title)
     style.save(fig, out)
     return table
