@@ -1,6 +1,6 @@
 """The report of a small real run, checked as a reader sees it and against its CSVs.
 
-One workflow run (2 songs x 2 listeners, oracle, mixture and a tiny trained model,
+One workflow run (1 song x 2 listeners, oracle, mixture and a tiny trained model,
 one level-safe remix strategy with remix HAAQI) and its ``snakemake --report`` HTML
 serve both tests. The browser test opens the report in headless Chromium and walks
 every category and result like a reader clicking through it.
