@@ -1,5 +1,5 @@
 """A small real run of the whole workflow for the report tests: 1 song x 2 listeners,
-oracle, mixture and a tiny trained Open-Unmix, two remix strategies with remix HAAQI."""
+oracle, mixture and a tiny trained Open-Unmix, a level-safe remix with remix HAAQI."""
 
 from __future__ import annotations
 
