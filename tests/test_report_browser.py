@@ -140,17 +140,17 @@ def frame_js(browser: Browser, expression: str):
     return result["result"].get("value")
 
 
-@pytest.mark.slow
-def test_report_in_headless_chromium(report_run, tmp_path):
-    assert chromium_binary(), "chromium missing: run scripts/install-system-packages.sh"
-    shots = Path(os.environ.get("VDBO_SCREENSHOTS", tmp_path / "screenshots"))
+def walk_report(report: Path, shots: Path) -> dict:
+    """Open ``report`` in headless Chromium and click through every category and
+    result as a reader would; check each figure renders, fully visible and non-blank.
+
+    Returns what was seen: images, the HTML pages' tables/config, downloads, console
+    errors. Screenshots (one per result shown) go to ``shots``.
+    """
     shots.mkdir(parents=True, exist_ok=True)
-    run = report_run
-    summary = rows(run / "results/summary.csv")
-    remix_csvs = sorted((run / "results/scores").glob("remix-*/*.csv"))
     seen_images, seen_pages, downloads, shown = set(), {}, [], None
     with Browser() as b:
-        b.open((run / "results/report.html").as_uri())
+        b.open(report.as_uri())
         b.wait_for("document.querySelectorAll('#app a').length > 3")
         b.screenshot(shots / "00-start.png")
         categories = b.js("Object.keys(categories).sort()")
@@ -227,6 +227,28 @@ def test_report_in_headless_chromium(report_run, tmp_path):
                     )
                 b.screenshot(shots / f"{k:02d}-{category.replace(' ', '_')}-{j}.png")
         errors = b.errors()
+    return {
+        "images": seen_images,
+        "pages": seen_pages,
+        "downloads": downloads,
+        "errors": errors,
+    }
+
+
+@pytest.mark.slow
+def test_report_in_headless_chromium(report_run, tmp_path):
+    assert chromium_binary(), "chromium missing: run scripts/install-system-packages.sh"
+    shots = Path(os.environ.get("VDBO_SCREENSHOTS", tmp_path / "screenshots"))
+    run = report_run
+    summary = rows(run / "results/summary.csv")
+    remix_csvs = sorted((run / "results/scores").glob("remix-*/*.csv"))
+    seen = walk_report(run / "results/report.html", shots)
+    seen_images, seen_pages, downloads = (
+        seen["images"],
+        seen["pages"],
+        seen["downloads"],
+    )
+    errors = seen["errors"]
     assert not errors, errors
     assert set(FIGURES) <= seen_images
     assert downloads == ["results/summary.csv"]

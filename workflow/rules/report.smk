@@ -163,6 +163,8 @@ rule report_tables:
         remix_keys=remix_table_keys(),
     log:
         "results/logs/plot/summary_tables.log",
+    benchmark:
+        "results/benchmarks/plot/summary_tables.tsv"
     conda:
         "../../envs/evaluation.yaml"
     resources:
@@ -183,6 +185,8 @@ rule report_config:
         config=config,
     log:
         "results/logs/plot/config.log",
+    benchmark:
+        "results/benchmarks/plot/config.tsv"
     conda:
         "../../envs/report.yaml"
     resources:
