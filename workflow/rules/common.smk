@@ -365,7 +365,8 @@ def finished_job_outputs(wildcards):
     """One output per benchmarked job, written when the job has finished (enhance:
     the encode output made from its temporary one). The cost figure waits for these,
     then reads the jobs' benchmark files; depending on the outputs rather than on the
-    benchmark files keeps a run made before a rule had `benchmark:` from redoing it."""
+    benchmark files keeps jobs that ran before their benchmark files existed from being
+    redone."""
     proof = {
         "separate": rules.separate.output[0],
         "enhance": rules.encode.output.remix,
