@@ -19,9 +19,13 @@ $(VENV)/.installed: requirements.txt requirements-nodeps.txt pyproject.toml scri
 	$(PY) -m pip install -q --no-deps -e .
 	touch $@
 
+SNAKEMAKE := $(VENV)/bin/snakemake --cores $(CORES) --workflow-profile workflow/profiles/default
+
 demo: venv
-	$(VENV)/bin/snakemake --cores $(CORES) --workflow-profile workflow/profiles/default
+	$(SNAKEMAKE)
+	$(SNAKEMAKE) --report results/report.html
 	@cat results/summary.md
+	@echo "Report: $(CURDIR)/results/report.html (open it in a browser); figures: results/plots/"
 
 test: venv
 	scripts/install-slurm.sh

@@ -16,6 +16,9 @@ if not workflow.overwrite_configfiles:
     configfile: "config/config.yaml"
 
 
+report: "workflow/report/workflow.rst"
+
+
 include: "workflow/rules/common.smk"
 include: "workflow/rules/data.smk"
 include: "workflow/rules/train.smk"
@@ -24,6 +27,7 @@ include: "workflow/rules/enhance.smk"
 include: "workflow/rules/score.smk"
 include: "workflow/rules/remix.smk"
 include: "workflow/rules/submissions.smk"
+include: "workflow/rules/report.smk"
 
 
 rule all:
@@ -32,4 +36,5 @@ rule all:
         "results/summary.md",
         verified_pairs(),
         submission_zips(),
+        report_targets(),
     default_target: True

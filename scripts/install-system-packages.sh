@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Debian packages the demo and the tests need: fluidsynth + a General MIDI soundfont
 # (MIT) to render the demo's instruments, espeak-ng + sox for its sung vocals, flac for
-# inspecting outputs. Idempotent; needs root only when something is missing.
+# inspecting outputs, chromium (headless) for the test that opens the HTML report in a real
+# browser. Idempotent; needs root only when something is missing.
 set -euo pipefail
 
-packages=(fluidsynth fluidr3mono-gm-soundfont espeak-ng sox flac libsndfile1)
+packages=(fluidsynth fluidr3mono-gm-soundfont espeak-ng sox flac libsndfile1 chromium fonts-dejavu-core)
 
 missing=()
 for pkg in "${packages[@]}"; do

@@ -182,11 +182,9 @@ def test_official_test_py_zip_scores_as_the_official_evaluation(tmp_path):
         },
         "separators": {"oracle": {"kind": "oracle", "enabled": False}},
         "submissions": {"T001": {"kind": "zip", "path": str(zip_path)}},
-        "scoring": {
-            "engine": "fast",
-            "verify_pairs": 0,
-            "segments_file": "metadata/musdb18.segments.test.json",
-        },
+        # the stems hold evaluation.segments_file's objective segments (its default
+        # is metadata/musdb18.segments.test.json, the file test.py crops with)
+        "scoring": {"engine": "fast", "verify_pairs": 0},
     }
     work = tmp_path / "work"
     snakemake(work, write_config(tmp_path / "config.yaml", config))

@@ -48,4 +48,6 @@ def test_trained_separator_and_hyperparameter_rerun(tmp_path):
     assert jobs_to_run(run, cfg) == {
         "train": 1, "separate": 1, "enhance": 1, "encode": 1, "score": 1,
         "aggregate_scores": 1, "summary": 1, "all": 1,
+        "plot_training": 1, "plot_stem_means": 1, "plot_heatmap": 1,
+        "plot_hearing_loss": 1, "plot_cost": 1, "report_tables": 1, "report_config": 1,
     }  # fmt: skip

@@ -435,3 +435,128 @@ if clash := set(config["separators"]) & set(config["submissions"]):
         f"Invalid configuration: {', '.join(sorted(clash))} named both under "
         "`separators` and `submissions`; rename one (they share results/scores/)"
     )
+
+
+# --- figures and report pages (report.smk) -----------------------------------------
+
+PLOTS = "results/plots"
+REPORT_PAGES = "results/report"
+
+
+def separator_tables():
+    """The score table of every scored system (separators, received submissions)."""
+    return expand("results/scores/{separator}.csv", separator=scored_systems())
+
+
+def trained_models():
+    """Models trained by this run (named by an enabled `trained` separator)."""
+    specs = (config["separators"][s] for s in enabled_separators())
+    return list(
+        dict.fromkeys(s["trained_model"] for s in specs if "trained_model" in s)
+    )
+
+
+def remix_levels():
+    """{strategy: loudness target and true-peak limit}, None where not level-safe."""
+    levels = {}
+    from vdbo.remix import get_strategy
+    from vdbo.remix.config import resolve_config
+
+    for name, spec in config["remix"]["strategies"].items():
+        resolved = resolve_config(spec)
+        safe = get_strategy(resolved["strategy"]).level_safe
+        levels[name] = {
+            k: resolved[k] if safe else None
+            for k in ("loudness_target_lufs", "true_peak_limit_dbtp")
+        }
+    return levels
+
+
+def benchmarked_jobs():
+    """[(rule, wildcards)] of every benchmarked job that this run's targets need."""
+    seps, song, lid = enabled_separators(), list(songs()), list(listeners())
+    jobs = [("separate", dict(separator=s, song=t)) for s in seps for t in song]
+    pairs = [
+        dict(separator=s, listener=l, song=t) for s in seps for t in song for l in lid
+    ]
+    jobs += [(rule, w) for rule in ("enhance", "encode", "score") for w in pairs]
+    jobs += [("train", dict(model=m)) for m in trained_models()]
+    if EVALUATION:
+        jobs += [("submission", dict(separator=s)) for s in seps]
+    for name in submission_names():
+        jobs.append(("unpack_submission", dict(submission=name)))
+        jobs += [
+            ("score_submission", dict(submission=name, listener=l, song=t))
+            for t in song
+            for l in lid
+        ]
+    if DATA["build_demo"]:
+        jobs.append(("demo_data", {}))
+    remixes = [
+        dict(strategy=st, separator=s, listener=l, song=t)
+        for st, s in remix_table_keys()
+        for t in song
+        for l in lid
+    ]
+    jobs += [("remix", w) for w in remixes]
+    if config["remix"]["haaqi"]:
+        jobs += [("remix_haaqi", w) for w in remixes]
+    for path in verified_pairs():
+        sep, listener, name = Path(path).relative_to("results/scores/verified").parts
+        jobs.append(
+            ("verify_scores", dict(separator=sep, listener=listener, song=name[:-4]))
+        )
+    return jobs
+
+
+def _job_file(pattern, wildcards):
+    return expand(str(pattern), **{k: [v] for k, v in wildcards.items()})[0]
+
+
+def finished_job_outputs(wildcards):
+    """One output per benchmarked job, written when the job has finished (enhance:
+    the encode output made from its temporary one). The cost figure waits for these,
+    then reads the jobs' benchmark files; depending on the outputs rather than on the
+    benchmark files keeps jobs that ran before their benchmark files existed from being
+    redone."""
+    proof = {
+        "separate": rules.separate.output[0],
+        "enhance": rules.encode.output.remix,
+        "encode": rules.encode.output.remix,
+        "score": rules.score.output[0],
+        "train": rules.train.output.checkpoint,
+        "remix": rules.remix.output.stats,
+        "remix_haaqi": rules.remix_haaqi.output[0],
+        "verify_scores": rules.verify_scores.output[0],
+        "submission": rules.submission.output[0],
+        "unpack_submission": rules.unpack_submission.output[0],
+        "score_submission": rules.score_submission.output[0],
+    }
+    if DATA["build_demo"]:
+        proof["demo_data"] = rules.demo_data.output.songs
+    files = [_job_file(proof[rule], w) for rule, w in benchmarked_jobs()]
+    return list(dict.fromkeys(files))
+
+
+def benchmark_files():
+    """{rule: [benchmark tsv]} of the benchmarked jobs, for the cost figure."""
+    files = {}
+    for rule, w in benchmarked_jobs():
+        files.setdefault(rule, []).append(_job_file(getattr(rules, rule).benchmark, w))
+    return files
+
+
+def report_targets():
+    """Every figure and page of the report: rule `all` asks for them."""
+    targets = [
+        f"{PLOTS}/haaqi_per_stem.png",
+        f"{PLOTS}/haaqi_vs_hearing_loss.png",
+        f"{PLOTS}/haaqi_heatmap.png",
+        f"{PLOTS}/run_cost.png",
+        f"{REPORT_PAGES}/summary.html",
+        f"{REPORT_PAGES}/config.html",
+    ]
+    if remix_tables():
+        targets.append(f"{PLOTS}/remix_levels.png")
+    targets += expand(f"{PLOTS}/training/{{model}}.png", model=trained_models())
+    return targets

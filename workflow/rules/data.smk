@@ -18,6 +18,8 @@ if DATA["build_demo"]:
             root=lambda w, output: Path(output.songs).parents[1],
         log:
             "results/logs/demo_data.log",
+        benchmark:
+            "results/benchmarks/demo_data.tsv"
         conda:
             "../../envs/demo.yaml"
         resources:

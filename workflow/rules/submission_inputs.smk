@@ -32,23 +32,13 @@ def submission_root(wildcards):
 
 
 def submission_segment(wildcards):
-    """[start, end] the stems hold (cropped) or are scored on (whole songs)."""
+    """[start, end] the stems hold (cropped: the objective_evaluation segment of
+    evaluation.segments_file, the file test.py crops with) or are scored on."""
     from vdbo.submission_intake import cropped
 
-    spec = config["submissions"][wildcards.submission]
-    if not cropped(spec):
+    if not cropped(config["submissions"][wildcards.submission]):
         return scored_segment(wildcards)
-    segments_file = config["scoring"]["segments_file"]
-    per_song = metadata.load_segments(ROOT / segments_file if segments_file else None)
-    if wildcards.song not in per_song:
-        raise ValueError(
-            f"submission {wildcards.submission}: its stems are cropped to each song's "
-            f"objective-evaluation segment, but scoring.segments_file "
-            f"({segments_file}) does not list {wildcards.song!r}. Fix: set "
-            "scoring.segments_file to the segments file the submission was made "
-            "with (metadata/musdb18.segments.test.json), or `cropped: false`"
-        )
-    return list(per_song[wildcards.song])
+    return test_segments(wildcards.song)["objective_evaluation"]
 
 
 def submission_pair_scores(wildcards):

@@ -1,0 +1,196 @@
+# Figures and report pages: one rule per figure, each reading only the CSVs (or logs)
+# it plots, so a config change reruns only the figures it touches. Figures go to
+# results/plots/ and, through report(), into `snakemake --report`.
+
+
+rule plot_stem_means:
+    input:
+        separator_tables(),
+    output:
+        report(
+            f"{PLOTS}/haaqi_per_stem.png",
+            caption="../report/haaqi_per_stem.rst",
+            category="Scores",
+        ),
+    params:
+        separators=enabled_separators(),
+    log:
+        "results/logs/plot/stem_means.log",
+    benchmark:
+        "results/benchmarks/plot/stem_means.tsv"
+    conda:
+        "../../envs/evaluation.yaml"
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    script:
+        "../scripts/plot_stem_means.py"
+
+
+rule plot_heatmap:
+    input:
+        separator_tables(),
+    output:
+        report(
+            f"{PLOTS}/haaqi_heatmap.png",
+            caption="../report/haaqi_heatmap.rst",
+            category="Scores",
+        ),
+    params:
+        separators=enabled_separators(),
+    log:
+        "results/logs/plot/heatmap.log",
+    benchmark:
+        "results/benchmarks/plot/heatmap.tsv"
+    conda:
+        "../../envs/evaluation.yaml"
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    script:
+        "../scripts/plot_heatmap.py"
+
+
+rule plot_hearing_loss:
+    input:
+        separator_tables(),
+    output:
+        report(
+            f"{PLOTS}/haaqi_vs_hearing_loss.png",
+            caption="../report/haaqi_vs_hearing_loss.rst",
+            category="Hearing loss",
+        ),
+    params:
+        separators=enabled_separators(),
+        audiograms=lambda w: {lid: dict(a) for lid, a in listeners().items()},
+    log:
+        "results/logs/plot/hearing_loss.log",
+    benchmark:
+        "results/benchmarks/plot/hearing_loss.tsv"
+    conda:
+        "../../envs/evaluation.yaml"
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    script:
+        "../scripts/plot_hearing.py"
+
+
+rule plot_remix:
+    input:
+        remix_tables(),
+    output:
+        report(
+            f"{PLOTS}/remix_levels.png",
+            caption="../report/remix_levels.rst",
+            category="Personalised remixes",
+        ),
+    params:
+        remix_keys=remix_table_keys(),
+        levels=remix_levels(),
+    log:
+        "results/logs/plot/remix.log",
+    benchmark:
+        "results/benchmarks/plot/remix.tsv"
+    conda:
+        "../../envs/evaluation.yaml"
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    script:
+        "../scripts/plot_remix.py"
+
+
+rule plot_training:
+    input:
+        rules.train.output.log,
+    output:
+        report(
+            f"{PLOTS}/training/{{model}}.png",
+            caption="../report/training.rst",
+            category="Training",
+            labels={"model": "{model}"},
+        ),
+    log:
+        "results/logs/plot/training/{model}.log",
+    benchmark:
+        "results/benchmarks/plot/training/{model}.tsv"
+    conda:
+        "../../envs/evaluation.yaml"
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    script:
+        "../scripts/plot_training.py"
+
+
+rule plot_cost:
+    input:
+        finished_job_outputs,
+    output:
+        report(
+            f"{PLOTS}/run_cost.png",
+            caption="../report/run_cost.rst",
+            category="Run cost",
+        ),
+    params:
+        benchmarks=lambda w: benchmark_files(),
+    log:
+        "results/logs/plot/cost.log",
+    benchmark:
+        "results/benchmarks/plot/cost.tsv"
+    conda:
+        "../../envs/evaluation.yaml"
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    script:
+        "../scripts/plot_cost.py"
+
+
+rule report_tables:
+    input:
+        scores=separator_tables(),
+        remix=remix_tables(),
+    output:
+        report(
+            f"{REPORT_PAGES}/summary.html",
+            caption="../report/summary_tables.rst",
+            category="Scores",
+        ),
+    params:
+        separators=enabled_separators(),
+        remix_keys=remix_table_keys(),
+    log:
+        "results/logs/plot/summary_tables.log",
+    benchmark:
+        "results/benchmarks/plot/summary_tables.tsv"
+    conda:
+        "../../envs/evaluation.yaml"
+    resources:
+        mem_mb=500,
+        runtime=5,
+    script:
+        "../scripts/report_tables.py"
+
+
+rule report_config:
+    output:
+        report(
+            f"{REPORT_PAGES}/config.html",
+            caption="../report/config.rst",
+            category="Configuration",
+        ),
+    params:
+        config=config,
+    log:
+        "results/logs/plot/config.log",
+    benchmark:
+        "results/benchmarks/plot/config.tsv"
+    conda:
+        "../../envs/evaluation.yaml"
+    resources:
+        mem_mb=500,
+        runtime=5,
+    script:
+        "../scripts/report_config.py"

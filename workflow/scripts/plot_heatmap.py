@@ -1,0 +1,11 @@
+"""Snakemake job: listener x song HAAQI heat map per separator (vdbo.plots.scores)."""
+
+from vdbo.jobs import run_job
+from vdbo.plots.scores import plot_heatmaps
+
+
+def main(sm):
+    plot_heatmaps(dict(zip(sm.params.separators, sm.input, strict=True)), sm.output[0])
+
+
+run_job(snakemake, main)

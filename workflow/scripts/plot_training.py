@@ -1,0 +1,11 @@
+"""Snakemake job: training curves of one model (vdbo.plots.training)."""
+
+from vdbo.jobs import run_job
+from vdbo.plots.training import plot_training
+
+
+def main(sm):
+    plot_training(sm.input[0], sm.wildcards.model, sm.output[0])
+
+
+run_job(snakemake, main)
