@@ -29,6 +29,7 @@ import pytest
 import soundfile as sf
 from fake_weights import make_torch_home
 from readme_runner import (
+    REPORT_JOBS,
     SEPARATORS,
     expected_plan,
     files_under,
@@ -85,6 +86,8 @@ def test_every_shipped_config_plans_what_it_says(tmp_path, repo_copy):
     songs, listeners = 2, 3
     expect = Counter({("all", "-"): 1, ("summary", "-"): 1, ("demo_data", "-"): 1})
     expect[("train", "-")] = 1
+    expect.update({(rule, "-"): 1 for rule in REPORT_JOBS})
+    expect.update({("plot_remix", "-"): 1, ("plot_training", "-"): 1})
     for sep in ("oracle", "mixture", "demo_umx"):
         expect[("separate", sep)] = songs
         for rule in ("enhance", "encode", "score"):
@@ -253,6 +256,7 @@ def test_full_size_plan(tmp_path):
             "aggregate_scores": 2,
             "summary": 1,
             "all": 1,
+            **dict.fromkeys(REPORT_JOBS, 1),
         }
         if submission:
             expect["submission"] = 2

@@ -3,7 +3,6 @@
 from pathlib import Path
 
 from vdbo.jobs import run_job
-from vdbo.separators.run import resolve_device
 from vdbo.training import train
 
 
@@ -18,7 +17,7 @@ def main(sm):
         Path(sm.output.checkpoint),
         Path(sm.output.log),
         init_checkpoint=None if init is None else Path(init),
-        device=resolve_device(sm.params.device),
+        device=sm.params.device,  # checked (and `auto` resolved) by train()
     )
 
 
