@@ -158,6 +158,17 @@ def listener_audiogram(wildcards):
     return listeners()[wildcards.listener]
 
 
+def nalr_settings(wildcards):
+    """The NAL-R params of the amplification (rules enhance and remix)."""
+    return {"nfir": config["enhancement"]["nalr"]["nfir"], "fs": MUSDB_SAMPLE_RATE}
+
+
+def compressor_settings(wildcards):
+    """The compressor params of the amplification, None when it is not applied."""
+    enhancement = config["enhancement"]
+    return enhancement["compressor"] if enhancement["apply_compressor"] else None
+
+
 def song_seconds(song):
     mixture = track_dir(song) / "mixture.wav"
     if DATA["build_demo"] and not mixture.exists():
@@ -297,6 +308,31 @@ def remix_strategies():
 
 def remix_config(wildcards):
     return dict(config["remix"]["strategies"][wildcards.strategy])
+
+
+def official_remix_reused(wildcards):
+    """Whether this strategy's remix is encode's official remix FLAC, byte for byte:
+    the official strategy (baseline) with enhancement.soft_clip, whole songs (in
+    evaluation mode encode crops the remix to the subjective segment)."""
+    from vdbo.remix import get_strategy, resolve_config
+
+    strategy = resolve_config(remix_config(wildcards))
+    return (
+        get_strategy(strategy["strategy"]).official
+        and strategy["soft_clip"] == config["enhancement"]["soft_clip"]
+        and not EVALUATION
+    )
+
+
+def remix_inputs(wildcards):
+    """The separated stems; for the official strategy also encode's remix to copy."""
+    inputs = {"stems": f"results/separated/{wildcards.separator}/{wildcards.song}.npz"}
+    if official_remix_reused(wildcards):
+        inputs["official"] = (
+            f"{enhanced_root(wildcards.separator)}/{wildcards.listener}/"
+            f"{wildcards.song}/{wildcards.listener}_{wildcards.song}_remix.flac"
+        )
+    return inputs
 
 
 def remix_override(wildcards):

@@ -11,15 +11,8 @@ rule enhance:
         temp("results/amplified/{separator}/{listener}/{song}.npz"),
     params:
         listener=listener_audiogram,
-        nalr=lambda w: {
-            "nfir": config["enhancement"]["nalr"]["nfir"],
-            "fs": MUSDB_SAMPLE_RATE,
-        },
-        compressor=lambda w: (
-            config["enhancement"]["compressor"]
-            if config["enhancement"]["apply_compressor"]
-            else None
-        ),
+        nalr=nalr_settings,
+        compressor=compressor_settings,
         apply_compressor=config["enhancement"]["apply_compressor"],
     log:
         "results/logs/enhance/{separator}/{listener}/{song}.log",

@@ -45,7 +45,7 @@ def _unity() -> SideGains:
     return {side: dict.fromkeys(STEMS, 0.0) for side in SIDES}
 
 
-@register_strategy("baseline", level_safe=False, accepts_overrides=False)
+@register_strategy("baseline", level_safe=False, accepts_overrides=False, official=True)
 def baseline(listener: dict, config: dict) -> SideGains:
     """The official remix: every stem at 0 dB."""
     return _unity()
