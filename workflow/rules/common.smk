@@ -26,6 +26,7 @@ from vdbo import MUSDB_SAMPLE_RATE, STEMS, TRACK_FILES  # noqa: E402
 from vdbo import metadata, resources, submission  # noqa: E402
 from vdbo.errors import InputError  # noqa: E402
 from vdbo.config_check import config_problems  # noqa: E402
+from vdbo import layout  # noqa: E402
 from vdbo.layout import STEM_CHANNELS  # noqa: E402
 from vdbo.separators.kinds import get_kind  # noqa: E402
 
@@ -117,6 +118,14 @@ def listeners():
     return {lid: listed[lid] for lid in chosen}
 
 
+def output_of(rule, key=0, **wildcards):
+    """The file that rule `rule` writes as its output `key` (index or name), for these
+    wildcards: each intermediate path is spelled once, in the rule that writes it."""
+    output = getattr(rules, rule).output
+    pattern = output[key] if isinstance(key, int) else getattr(output, key)
+    return pattern.format(**wildcards)
+
+
 def enabled_separators():
     return [n for n, s in config["separators"].items() if s.get("enabled", True)]
 
@@ -125,7 +134,9 @@ def separator_spec(wildcards):
     spec = dict(config["separators"][wildcards.separator])
     spec.pop("enabled", None)
     if "trained_model" in spec:
-        spec["checkpoint"] = f"results/models/{spec.pop('trained_model')}/model.pt"
+        spec["checkpoint"] = output_of(
+            "train", "checkpoint", model=spec.pop("trained_model")
+        )
     return spec
 
 
@@ -223,11 +234,15 @@ def submission_files(wildcards):
     """Every file test.py would write for one separator, each pair's in order."""
     root = enhanced_root(wildcards.separator)
     return [
-        f"{root}/{lid}/{song}/{lid}_{song}_{part}"
+        str(path)
         for song in songs()
         for lid in listeners()
-        for part in [f"{c}.{ext}" for c in STEM_CHANNELS for ext in ("flac", "txt")]
-        + ["remix.flac"]
+        for path in [
+            layout.stem_file(root, lid, song, c).with_suffix(ext)
+            for c in STEM_CHANNELS
+            for ext in (".flac", ".txt")
+        ]
+        + [layout.remix_file(root, lid, song)]
     ]
 
 
@@ -265,8 +280,7 @@ def enhanced_root(separator):
 def enhanced_stems(wildcards):
     root = enhanced_root(wildcards.separator)
     return [
-        f"{root}/{wildcards.listener}/{wildcards.song}/"
-        f"{wildcards.listener}_{wildcards.song}_{c}.flac"
+        str(layout.stem_file(root, wildcards.listener, wildcards.song, c))
         for c in STEM_CHANNELS
     ]
 
@@ -326,11 +340,11 @@ def official_remix_reused(wildcards):
 
 def remix_inputs(wildcards):
     """The separated stems; for the official strategy also encode's remix to copy."""
-    inputs = {"stems": f"results/separated/{wildcards.separator}/{wildcards.song}.npz"}
+    w = wildcards
+    inputs = {"stems": output_of("separate", separator=w.separator, song=w.song)}
     if official_remix_reused(wildcards):
-        inputs["official"] = (
-            f"{enhanced_root(wildcards.separator)}/{wildcards.listener}/"
-            f"{wildcards.song}/{wildcards.listener}_{wildcards.song}_remix.flac"
+        inputs["official"] = output_of(
+            "encode", "remix", separator=w.separator, listener=w.listener, song=w.song
         )
     return inputs
 
@@ -421,7 +435,7 @@ def trained_checkpoint(wildcards):
     if spec["kind"] != "trained":
         return []
     if "trained_model" in spec:
-        return f"results/models/{spec['trained_model']}/model.pt"
+        return output_of("train", "checkpoint", model=spec["trained_model"])
     return spec["checkpoint"]
 
 

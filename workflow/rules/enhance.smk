@@ -6,7 +6,7 @@
 
 rule enhance:
     input:
-        stems="results/separated/{separator}/{song}.npz",
+        stems=rules.separate.output[0],
     output:
         temp("results/amplified/{separator}/{listener}/{song}.npz"),
     params:
@@ -30,14 +30,14 @@ rule enhance:
 
 rule encode:
     input:
-        "results/amplified/{separator}/{listener}/{song}.npz",
+        rules.enhance.output[0],
     output:
         stems=[
-            f"{ENHANCED}/{{listener}}/{{song}}/{{listener}}_{{song}}_{c}.{ext}"
+            str(layout.stem_file(ENHANCED, "{listener}", "{song}", c).with_suffix(ext))
             for c in STEM_CHANNELS
-            for ext in ("flac", "txt")
+            for ext in (".flac", ".txt")
         ],
-        remix=f"{ENHANCED}/{{listener}}/{{song}}/{{listener}}_{{song}}_remix.flac",
+        remix=str(layout.remix_file(ENHANCED, "{listener}", "{song}")),
     params:
         root=lambda w: enhanced_root(w.separator),
         soft_clip=config["enhancement"]["soft_clip"],

@@ -48,8 +48,8 @@ rule remix:
 
 rule remix_haaqi:
     input:
-        flac="results/remix/{strategy}/{separator}/{listener}/{song}/{listener}_{song}_remix.flac",
-        stats="results/remix/{strategy}/{separator}/{listener}/{song}/{listener}_{song}_remix.json",
+        flac=rules.remix.output.flac,
+        stats=rules.remix.output.stats,
         references=reference_stems,
     output:
         "results/remix/{strategy}/{separator}/{listener}/{song}/{listener}_{song}_remix_haaqi.json",
