@@ -111,6 +111,7 @@ def test_remix_and_training_defaults_have_one_home_the_schema():
         (training.resolve_config, {"umx": {"hiden": 1}}, "key umx: Additional"),
         (training.resolve_config, {"batch_size": 0}, "key batch_size: 0 is less"),
         (training.resolve_config, {"umx": {"hidden_size": 63}}, "is even"),
+        (training.resolve_config, {"learning_rate": float("nan")}, "nan is not fin"),
     ],
 )
 def test_remix_and_training_keys_are_checked_by_the_schema(resolve, given, message):

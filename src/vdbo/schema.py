@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import copy
 import functools
+import math
 from pathlib import Path
 from typing import Any
 
@@ -50,11 +51,32 @@ def defaults(schema: dict) -> dict[str, Any]:
 
 def problems(value: Any, schema: dict, label: str) -> list[str]:
     """One line per violation of ``schema``: ``<label> key <key>: <what is wrong>``
-    (``<label>: ...`` for the value itself, e.g. an unknown key)."""
+    (``<label>: ...`` for the value itself, e.g. an unknown key). Numbers must also
+    be finite, which a JSON schema cannot say (YAML has .nan and .inf)."""
     validator = jsonschema.Draft202012Validator(schema)
     lines = []
     for error in sorted(validator.iter_errors(value), key=lambda e: list(e.path)):
         key = ".".join(str(p) for p in error.path)
         where = f"{label} key {key}" if key else label
         lines.append(f"{where}: {error.message}")
+    lines += [
+        f"{label} key {key}: {number} is not finite"
+        for key, number in _nonfinite(value)
+    ]
     return lines
+
+
+def _nonfinite(value: Any, key: str = "") -> list[tuple[str, float]]:
+    if isinstance(value, float):
+        return [] if math.isfinite(value) else [(key, value)]
+    if isinstance(value, dict):
+        items = value.items()
+    elif isinstance(value, list):
+        items = enumerate(value)
+    else:
+        return []
+    return [
+        found
+        for k, v in items
+        for found in _nonfinite(v, f"{key}.{k}" if key else str(k))
+    ]

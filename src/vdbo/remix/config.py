@@ -9,14 +9,13 @@ The keys, their defaults, limits and documentation have one home: the strategy e
 of the config schema, ``remix.strategies.<name>`` in
 ``workflow/schemas/config.schema.yaml`` (read through :mod:`vdbo.schema`). Unknown
 keys are refused, because a typo in a key (``loudness_target``) would otherwise
-silently fall back to a default. Here are only the checks the schema cannot state:
-finite numbers and a loudness target below the true-peak ceiling.
+silently fall back to a default. Here is only the check across keys: a loudness
+target below the true-peak ceiling.
 """
 
 from __future__ import annotations
 
 import copy
-import math
 from typing import Any
 
 from vdbo import schema
@@ -47,8 +46,6 @@ def resolve_config(strategy_config: dict | None) -> dict[str, Any]:
     ):
         if config[key] is not None:
             config[key] = float(config[key])
-            if not math.isfinite(config[key]):
-                raise InputError(None, f"remix config key {key!r} must be finite", _FIX)
     target = config["loudness_target_lufs"]
     if target is not None and target >= config["true_peak_limit_dbtp"]:
         raise InputError(
