@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 import yaml
 from snakemake.utils import validate
 
+from vdbo import remix, schema, training
 from vdbo.config_check import config_problems
+from vdbo.errors import InputError
 
 REPO = Path(__file__).resolve().parents[1]
 SCHEMA = REPO / "workflow/schemas/config.schema.yaml"
@@ -75,3 +78,42 @@ def test_training_device_follows_separation_device():
     ]
     config["separation"] = {"device": "cuda"}
     assert config_problems(config, SCHEMA) == []
+
+
+def test_remix_and_training_defaults_have_one_home_the_schema():
+    """The Python API and the workflow (Snakemake fills the schema's defaults) resolve
+    a remix strategy and training settings to the same values."""
+    config = {
+        "data": {"root": "/x"},
+        "remix": {"strategies": {"a": {"strategy": "audiogram"}}},
+        "training": {"models": {"m": {"settings": {"umx": {"nb_layers": 2}}}}},
+    }
+    validate(config, str(SCHEMA))
+    strategy = config["remix"]["strategies"]["a"]
+    assert strategy == remix.resolve_config({"strategy": "audiogram"})
+    assert strategy["loudness_target_lufs"] == -20.0 and strategy["soft_clip"] is True
+    settings = config["training"]["models"]["m"]["settings"]
+    assert settings == training.resolve_config({"umx": {"nb_layers": 2}})
+    assert settings["umx"]["hidden_size"] == 64 and settings["learning_rate"] == 3e-3
+    assert (
+        schema.defaults(schema.section("remix", "strategies", "*"))
+        == remix.DEFAULT_CONFIG
+    )
+
+
+@pytest.mark.parametrize(
+    ("resolve", "given", "message"),
+    [
+        (remix.resolve_config, {"loudness_target": -14}, "'loudness_target' was une"),
+        (remix.resolve_config, {"true_peak_limit_dbtp": 1}, "key true_peak_limit_dbtp"),
+        (remix.resolve_config, {"gains_db": {"vocals": 41}}, "key gains_db.vocals: 41"),
+        (remix.resolve_config, {"loudness_target_lufs": -0.5}, "below true_peak"),
+        (training.resolve_config, {"umx": {"hiden": 1}}, "key umx: Additional"),
+        (training.resolve_config, {"batch_size": 0}, "key batch_size: 0 is less"),
+        (training.resolve_config, {"umx": {"hidden_size": 63}}, "is even"),
+        (training.resolve_config, {"learning_rate": float("nan")}, "nan is not fin"),
+    ],
+)
+def test_remix_and_training_keys_are_checked_by_the_schema(resolve, given, message):
+    with pytest.raises(InputError, match=message):
+        resolve(given)

@@ -16,14 +16,17 @@ from vdbo import SIDES, STEMS
 from vdbo.errors import InputError
 from vdbo.remix import (
     STRATEGIES,
+    copy_official_remix,
     load_overrides,
     register_strategy,
     remix,
     remix_haaqi,
+    stem_gains_db,
     write_remix,
 )
 from vdbo.remix.audiogram_rule import AudiogramRule, ear_gains_db
 from vdbo.remix.limiter import limiter_gain
+from vdbo.remix.stem_keys import stem_channels
 
 RATE = 44100
 CFS = [250, 500, 1000, 2000, 3000, 4000, 6000, 8000]
@@ -110,6 +113,27 @@ def test_baseline_is_bit_identical_to_official_remix_and_writer(tmp_path):
         decoded(tmp_path / "ours.flac"), decoded(tmp_path / "official.flac")
     )
     assert stats["level_safe"] is False and stats["gain_applied_db"] == 0.0
+
+    # The workflow copies encode's official remix for the baseline strategy: the
+    # same bytes and the same stats, with gains from the stems' names alone.
+    channels = stem_channels(["vocals", "drums", "bass", "other"])
+    assert channels == list(stems)
+    copied = copy_official_remix(
+        tmp_path / "official.flac",
+        tmp_path / "copied.flac",
+        {"strategy": "baseline"},
+        stem_gains_db(channels, listener(), {"strategy": "baseline"}),
+    )
+    assert copied == stats
+    assert (tmp_path / "copied.flac").read_bytes() == (
+        tmp_path / "official.flac"
+    ).read_bytes()
+    with pytest.raises(InputError, match="not the official remix"):
+        copy_official_remix(
+            tmp_path / "official.flac",
+            tmp_path / "x.flac",
+            {"strategy": "baseline_normalised"},
+        )
 
 
 # --- gains ------------------------------------------------------------------------

@@ -56,7 +56,7 @@ def test_demo_remixes_are_level_safe_and_overrides_are_local(tmp_path):
     }
     cfg = write_config(tmp_path / "config.yaml", config)
     run = tmp_path / "run"
-    until = ("--until", "remix_table", "encode")
+    until = ("--until", "remix_table")  # encode runs too: the baseline copies its remix
     snakemake(run, cfg, *until)
 
     level_safe = [p for p in (run / "results/remix").rglob("*_remix.flac")
@@ -71,7 +71,15 @@ def test_demo_remixes_are_level_safe_and_overrides_are_local(tmp_path):
             measured["integrated_loudness_lufs"], abs=1e-6
         )
 
-    # The baseline strategy is the official remix, byte for byte.
+    # A strategy key change reruns only that strategy's remixes: not enhance (whose
+    # temporary amplified stems are gone), encode or another strategy.
+    config["remix"]["strategies"]["vocals_up"]["gains_db"]["vocals"] = 3.0
+    cfg = write_config(tmp_path / "config_gains.yaml", config)
+    assert jobs_to_run(run, cfg, *until) == {"remix": 2 * 3, "remix_table": 1}
+    config["remix"]["strategies"]["vocals_up"]["gains_db"]["vocals"] = 6.0
+
+    # The baseline strategy is the official remix (copied from encode's), byte for
+    # byte.
     baseline = sorted((run / "results/remix/baseline").rglob("*_remix.flac"))
     assert len(baseline) == 2 * 3
     for flac in baseline:

@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
 from tinydata import make_dataset
 
-from vdbo import layout
+from vdbo import STEMS, layout
 from vdbo.aggregate import OFFICIAL_COLUMNS, concat_scores, summarise
 from vdbo.encoding import write_stems
-from vdbo.scoring import _stage_segment, haaqi_engine, write_pair_scores
+from vdbo.errors import InputError
+from vdbo.scoring import (
+    _stage_segment,
+    declared_folders,
+    haaqi_engine,
+    write_pair_scores,
+)
 
 SONG = "Mia's Band - Up & Away"
 
@@ -89,3 +97,20 @@ def test_aggregation_keeps_every_digit(tmp_path):
     write_pair_scores(tmp_path / "p.csv", SONG, "L1", 0.07861049008953029, per)
     concat_scores([tmp_path / "p.csv"], tmp_path / "all.csv")
     assert "0.07861049008953029" in (tmp_path / "all.csv").read_text()
+
+
+def test_declared_files_give_the_folders_the_official_evaluation_reads():
+    song, lid = "Ada's Garden - Slow & Low", "L0001"
+    refs = [Path("data/music/test") / song / f"{s}.wav" for s in STEMS]
+    root = Path("results/enhanced/oracle")
+    stems = [layout.stem_file(root, lid, song, c) for c in layout.STEM_CHANNELS]
+    assert declared_folders(song, lid, stems, refs) == (
+        Path("data/music"),
+        "test",
+        root,
+    )
+    moved = [*stems[:-1], Path("elsewhere") / stems[-1].name]
+    with pytest.raises(InputError, match="official layout"):
+        declared_folders(song, lid, moved, refs)
+    with pytest.raises(InputError, match="4 references"):
+        declared_folders(song, lid, stems[:7], refs)

@@ -4,20 +4,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import jsonschema
 import yaml
 
+from vdbo.schema import problems as schema_problems
 from vdbo.separators.kinds import KINDS
 
 
 def config_problems(config: dict, schema_path: str | Path) -> list[str]:
     """One line per schema violation, each naming the config key (``data.root``)."""
     schema = yaml.safe_load(Path(schema_path).read_text(encoding="utf-8"))
-    validator = jsonschema.Draft202012Validator(schema)
-    problems = []
-    for error in sorted(validator.iter_errors(config), key=lambda e: list(e.path)):
-        key = ".".join(str(p) for p in error.path) or "(top level)"
-        problems.append(f"config key {key}: {error.message}")
+    problems = schema_problems(config, schema, "config")
     evaluation, scoring = config.get("evaluation") or {}, config.get("scoring") or {}
     if evaluation.get("enabled"):
         problems += [

@@ -13,7 +13,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -175,6 +175,61 @@ def score_pair(
             return _evaluate_song_listener(
                 song, listener_id, config, split, listener, enhanced_root
             )
+
+
+def declared_folders(
+    song: str,
+    listener_id: str,
+    stem_files: Sequence[str | Path],
+    reference_files: Sequence[str | Path],
+) -> tuple[Path, str, Path]:
+    """``(music_dir, split, enhanced_root)`` of a pair's declared files, the folders
+    the official evaluation reads them from: the one place where the files a rule
+    declares become the layout that ``_evaluate_song_listener`` expects.
+
+    ``stem_files``: the eight stem FLACs in :data:`vdbo.layout.STEM_CHANNELS` order;
+    ``reference_files``: the four reference WAVs in :data:`vdbo.STEMS` order.
+    """
+    stems = [Path(p) for p in stem_files]
+    references = [Path(p) for p in reference_files]
+    if len(stems) != len(layout.STEM_CHANNELS) or len(references) != len(STEMS):
+        raise InputError(
+            None,
+            f"{len(stems)} stem files and {len(references)} references given",
+            f"give the stems {layout.STEM_CHANNELS} and the references {STEMS}",
+        )
+    music_dir, split = references[0].parents[2], references[0].parents[1].name
+    enhanced_root = stems[0].parents[2]
+    expected = [music_dir / split / song / f"{stem}.wav" for stem in STEMS] + [
+        layout.stem_file(enhanced_root, listener_id, song, c)
+        for c in layout.STEM_CHANNELS
+    ]
+    for given, wanted in zip(references + stems, expected, strict=True):
+        if given != wanted:
+            raise InputError(
+                given,
+                "is not where the official evaluation reads it",
+                f"declare {wanted} (the official layout) instead",
+            )
+    return music_dir, split, enhanced_root
+
+
+def score_pair_files(
+    song: str,
+    listener_id: str,
+    listener: dict,
+    stem_files: Sequence[str | Path],
+    reference_files: Sequence[str | Path],
+    **options,
+) -> tuple[float, dict[str, float]]:
+    """:func:`score_pair` of the files a rule declared (see :func:`declared_folders`);
+    ``options``: segment, engine, threads, enhanced_cropped."""
+    music_dir, split, enhanced_root = declared_folders(
+        song, listener_id, stem_files, reference_files
+    )
+    return score_pair(
+        song, listener_id, listener, split, music_dir, enhanced_root, **options
+    )
 
 
 def write_pair_scores(

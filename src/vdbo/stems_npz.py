@@ -23,3 +23,9 @@ def load_stems(path: Path) -> dict[str, np.ndarray]:
     """Read stems written by :func:`save_stems`, in their original order."""
     with np.load(path) as data:
         return {str(s): data[str(s)] for s in data["order"]}
+
+
+def stem_order(path: Path) -> list[str]:
+    """The stems' names in the order :func:`load_stems` returns them, audio unread."""
+    with np.load(path) as data:
+        return [str(s) for s in data["order"]]

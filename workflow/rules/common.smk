@@ -26,6 +26,7 @@ from vdbo import MUSDB_SAMPLE_RATE, STEMS, TRACK_FILES  # noqa: E402
 from vdbo import metadata, resources, submission  # noqa: E402
 from vdbo.errors import InputError  # noqa: E402
 from vdbo.config_check import config_problems  # noqa: E402
+from vdbo import layout  # noqa: E402
 from vdbo.layout import STEM_CHANNELS  # noqa: E402
 from vdbo.separators.kinds import get_kind  # noqa: E402
 
@@ -117,6 +118,14 @@ def listeners():
     return {lid: listed[lid] for lid in chosen}
 
 
+def output_of(rule, key=0, **wildcards):
+    """The file that rule `rule` writes as its output `key` (index or name), for these
+    wildcards: each intermediate path is spelled once, in the rule that writes it."""
+    output = getattr(rules, rule).output
+    pattern = output[key] if isinstance(key, int) else getattr(output, key)
+    return pattern.format(**wildcards)
+
+
 def enabled_separators():
     return [n for n, s in config["separators"].items() if s.get("enabled", True)]
 
@@ -125,7 +134,9 @@ def separator_spec(wildcards):
     spec = dict(config["separators"][wildcards.separator])
     spec.pop("enabled", None)
     if "trained_model" in spec:
-        spec["checkpoint"] = f"results/models/{spec.pop('trained_model')}/model.pt"
+        spec["checkpoint"] = output_of(
+            "train", "checkpoint", model=spec.pop("trained_model")
+        )
     return spec
 
 
@@ -156,6 +167,17 @@ def separator_references(wildcards):
 
 def listener_audiogram(wildcards):
     return listeners()[wildcards.listener]
+
+
+def nalr_settings(wildcards):
+    """The NAL-R params of the amplification (rules enhance and remix)."""
+    return {"nfir": config["enhancement"]["nalr"]["nfir"], "fs": MUSDB_SAMPLE_RATE}
+
+
+def compressor_settings(wildcards):
+    """The compressor params of the amplification, None when it is not applied."""
+    enhancement = config["enhancement"]
+    return enhancement["compressor"] if enhancement["apply_compressor"] else None
 
 
 def song_seconds(song):
@@ -212,11 +234,15 @@ def submission_files(wildcards):
     """Every file test.py would write for one separator, each pair's in order."""
     root = enhanced_root(wildcards.separator)
     return [
-        f"{root}/{lid}/{song}/{lid}_{song}_{part}"
+        str(path)
         for song in songs()
         for lid in listeners()
-        for part in [f"{c}.{ext}" for c in STEM_CHANNELS for ext in ("flac", "txt")]
-        + ["remix.flac"]
+        for path in [
+            layout.stem_file(root, lid, song, c).with_suffix(ext)
+            for c in STEM_CHANNELS
+            for ext in (".flac", ".txt")
+        ]
+        + [layout.remix_file(root, lid, song)]
     ]
 
 
@@ -254,8 +280,7 @@ def enhanced_root(separator):
 def enhanced_stems(wildcards):
     root = enhanced_root(wildcards.separator)
     return [
-        f"{root}/{wildcards.listener}/{wildcards.song}/"
-        f"{wildcards.listener}_{wildcards.song}_{c}.flac"
+        str(layout.stem_file(root, wildcards.listener, wildcards.song, c))
         for c in STEM_CHANNELS
     ]
 
@@ -297,6 +322,31 @@ def remix_strategies():
 
 def remix_config(wildcards):
     return dict(config["remix"]["strategies"][wildcards.strategy])
+
+
+def official_remix_reused(wildcards):
+    """Whether this strategy's remix is encode's official remix FLAC, byte for byte:
+    the official strategy (baseline) with enhancement.soft_clip, whole songs (in
+    evaluation mode encode crops the remix to the subjective segment)."""
+    from vdbo.remix import get_strategy, resolve_config
+
+    strategy = resolve_config(remix_config(wildcards))
+    return (
+        get_strategy(strategy["strategy"]).official
+        and strategy["soft_clip"] == config["enhancement"]["soft_clip"]
+        and not EVALUATION
+    )
+
+
+def remix_inputs(wildcards):
+    """The separated stems; for the official strategy also encode's remix to copy."""
+    w = wildcards
+    inputs = {"stems": output_of("separate", separator=w.separator, song=w.song)}
+    if official_remix_reused(wildcards):
+        inputs["official"] = output_of(
+            "encode", "remix", separator=w.separator, listener=w.listener, song=w.song
+        )
+    return inputs
 
 
 def remix_override(wildcards):
@@ -385,7 +435,7 @@ def trained_checkpoint(wildcards):
     if spec["kind"] != "trained":
         return []
     if "trained_model" in spec:
-        return f"results/models/{spec['trained_model']}/model.pt"
+        return output_of("train", "checkpoint", model=spec["trained_model"])
     return spec["checkpoint"]
 
 

@@ -6,20 +6,13 @@
 
 rule enhance:
     input:
-        stems="results/separated/{separator}/{song}.npz",
+        stems=rules.separate.output[0],
     output:
         temp("results/amplified/{separator}/{listener}/{song}.npz"),
     params:
         listener=listener_audiogram,
-        nalr=lambda w: {
-            "nfir": config["enhancement"]["nalr"]["nfir"],
-            "fs": MUSDB_SAMPLE_RATE,
-        },
-        compressor=lambda w: (
-            config["enhancement"]["compressor"]
-            if config["enhancement"]["apply_compressor"]
-            else None
-        ),
+        nalr=nalr_settings,
+        compressor=compressor_settings,
         apply_compressor=config["enhancement"]["apply_compressor"],
     log:
         "results/logs/enhance/{separator}/{listener}/{song}.log",
@@ -37,14 +30,14 @@ rule enhance:
 
 rule encode:
     input:
-        "results/amplified/{separator}/{listener}/{song}.npz",
+        rules.enhance.output[0],
     output:
         stems=[
-            f"{ENHANCED}/{{listener}}/{{song}}/{{listener}}_{{song}}_{c}.{ext}"
+            str(layout.stem_file(ENHANCED, "{listener}", "{song}", c).with_suffix(ext))
             for c in STEM_CHANNELS
-            for ext in ("flac", "txt")
+            for ext in (".flac", ".txt")
         ],
-        remix=f"{ENHANCED}/{{listener}}/{{song}}/{{listener}}_{{song}}_remix.flac",
+        remix=str(layout.remix_file(ENHANCED, "{listener}", "{song}")),
     params:
         root=lambda w: enhanced_root(w.separator),
         soft_clip=config["enhancement"]["soft_clip"],

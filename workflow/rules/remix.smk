@@ -7,23 +7,28 @@ localrules:
     remix_table,  # a table join of a few kB, never a cluster job
 
 
+# Why remix amplifies the separated stems itself instead of reading enhance's
+# amplified npz: a remix change must not rerun encode and score, and the DAG cannot
+# give that with the npz shared. The npz is temp() (0.68 GB per pair of a 4-min song
+# as float64, ~0.95 TB at 1400 pairs: too much to keep), so a rerun remix would
+# recreate it and Snakemake then reruns encode (input updated by another job) and
+# score; ancient() does not help, Snakemake 9.27.1 (dag.py, update_needrun) skips
+# the rerun only for ancient files that exist at planning time, and a deleted temp
+# file does not; one job writing remix and encode outputs would rewrite the stems
+# on a remix change. NAL-R here costs 1.7 s CPU per minute of audio, once per
+# (strategy, pair), against ~12 s per audio second of scoring per pair. The
+# amplification params are the same functions as enhance's (common.smk). The
+# official strategy (baseline) reads no stems: it copies encode's remix FLAC.
 rule remix:
     input:
-        stems="results/separated/{separator}/{song}.npz",
+        unpack(remix_inputs),
     output:
         flac="results/remix/{strategy}/{separator}/{listener}/{song}/{listener}_{song}_remix.flac",
         stats="results/remix/{strategy}/{separator}/{listener}/{song}/{listener}_{song}_remix.json",
     params:
         listener=listener_audiogram,
-        nalr=lambda w: {
-            "nfir": config["enhancement"]["nalr"]["nfir"],
-            "fs": MUSDB_SAMPLE_RATE,
-        },
-        compressor=lambda w: (
-            config["enhancement"]["compressor"]
-            if config["enhancement"]["apply_compressor"]
-            else None
-        ),
+        nalr=nalr_settings,
+        compressor=compressor_settings,
         apply_compressor=config["enhancement"]["apply_compressor"],
         strategy=remix_config,
         override=remix_override,
@@ -43,8 +48,8 @@ rule remix:
 
 rule remix_haaqi:
     input:
-        flac="results/remix/{strategy}/{separator}/{listener}/{song}/{listener}_{song}_remix.flac",
-        stats="results/remix/{strategy}/{separator}/{listener}/{song}/{listener}_{song}_remix.json",
+        flac=rules.remix.output.flac,
+        stats=rules.remix.output.stats,
         references=reference_stems,
     output:
         "results/remix/{strategy}/{separator}/{listener}/{song}/{listener}_{song}_remix_haaqi.json",

@@ -16,9 +16,6 @@ rule score:
         "results/scores/{separator}/{listener}/{song}.csv",
     params:
         listener=listener_audiogram,
-        split=lambda w: songs()[w.song],
-        music_dir=str(MUSIC_DIR),
-        root=lambda w: enhanced_root(w.separator),
         segment=scored_segment,
         enhanced_cropped=EVALUATION,
         engine=config["scoring"]["engine"],
@@ -82,16 +79,13 @@ rule summary:
 
 rule verify_scores:
     input:
-        fast="results/scores/{separator}/{listener}/{song}.csv",
+        fast=rules.score.output[0],
         stems=enhanced_stems,
         references=reference_stems,
     output:
         "results/scores/verified/{separator}/{listener}/{song}.csv",
     params:
         listener=listener_audiogram,
-        split=lambda w: songs()[w.song],
-        music_dir=str(MUSIC_DIR),
-        root=lambda w: enhanced_root(w.separator),
         segment=scored_segment,
         enhanced_cropped=EVALUATION,
     log:

@@ -4,7 +4,7 @@ from pathlib import Path
 
 from vdbo.jobs import run_job
 from vdbo.resources import audio_seconds, check_scoring_budget
-from vdbo.scoring import score_pair, write_pair_scores
+from vdbo.scoring import score_pair_files, write_pair_scores
 
 
 def main(sm):
@@ -16,13 +16,12 @@ def main(sm):
         else segment[1] - segment[0]
     )
     check_scoring_budget(seconds, sm.params.engine, sm.resources.get("mem_mb"))
-    score, per_stem = score_pair(
+    score, per_stem = score_pair_files(
         w.song,
         w.listener,
         dict(sm.params.listener),
-        sm.params.split,
-        Path(sm.params.music_dir),
-        Path(sm.params.root),
+        sm.input.stems,
+        sm.input.references,
         segment=segment,
         enhanced_cropped=sm.params.enhanced_cropped,
         engine=sm.params.engine,

@@ -3,19 +3,18 @@
 from pathlib import Path
 
 from vdbo.jobs import run_job
-from vdbo.scoring import score_pair, verify_against, write_pair_scores
+from vdbo.scoring import score_pair_files, verify_against, write_pair_scores
 
 
 def main(sm):
     w = sm.wildcards
     segment = None if sm.params.segment is None else tuple(sm.params.segment)
-    score, per_stem = score_pair(
+    score, per_stem = score_pair_files(
         w.song,
         w.listener,
         dict(sm.params.listener),
-        sm.params.split,
-        Path(sm.params.music_dir),
-        Path(sm.params.root),
+        sm.input.stems,
+        sm.input.references,
         segment=segment,
         enhanced_cropped=sm.params.enhanced_cropped,
         engine="official",

@@ -18,16 +18,22 @@ Entry points (one concept per module):
 
 from vdbo.remix import strategies  # noqa: F401  (registers the built-in strategies)
 from vdbo.remix.config import DEFAULT_CONFIG, resolve_config
-from vdbo.remix.mixing import remix
+from vdbo.remix.mixing import remix, stem_gains_db
 from vdbo.remix.objective import gained_reference_mix, remix_haaqi
 from vdbo.remix.overrides import load_overrides
 from vdbo.remix.registry import STRATEGIES, get_strategy, register_strategy
-from vdbo.remix.writer import REMIX_SAMPLE_RATE, measure_flac, write_remix
+from vdbo.remix.writer import (
+    REMIX_SAMPLE_RATE,
+    copy_official_remix,
+    measure_flac,
+    write_remix,
+)
 
 __all__ = [
     "DEFAULT_CONFIG",
     "REMIX_SAMPLE_RATE",
     "STRATEGIES",
+    "copy_official_remix",
     "gained_reference_mix",
     "get_strategy",
     "load_overrides",
@@ -36,5 +42,6 @@ __all__ = [
     "remix",
     "remix_haaqi",
     "resolve_config",
+    "stem_gains_db",
     "write_remix",
 ]

@@ -28,26 +28,33 @@ class Strategy:
     ``level_safe``: the written file is loudness-normalised and true-peak limited
     (False only for the official ``baseline``, which must stay bit-identical).
     ``accepts_overrides``: per-listener override rows may replace its gains.
+    ``official``: its remix is the official remix that encode writes (the workflow
+    copies encode's file instead of writing it again).
     """
 
     name: str
     gains: GainRule
     level_safe: bool = True
     accepts_overrides: bool = True
+    official: bool = False
 
 
 STRATEGIES: dict[str, Strategy] = {}
 
 
 def register_strategy(
-    name: str, *, level_safe: bool = True, accepts_overrides: bool = True
+    name: str,
+    *,
+    level_safe: bool = True,
+    accepts_overrides: bool = True,
+    official: bool = False,
 ) -> Callable[[GainRule], GainRule]:
     """Decorator that registers ``rule`` under ``name`` (names must be unique)."""
 
     def decorate(rule: GainRule) -> GainRule:
         if name in STRATEGIES:
             raise ValueError(f"remix strategy {name!r} is already registered")
-        STRATEGIES[name] = Strategy(name, rule, level_safe, accepts_overrides)
+        STRATEGIES[name] = Strategy(name, rule, level_safe, accepts_overrides, official)
         return rule
 
     return decorate

@@ -18,6 +18,12 @@ MAX_GAIN_DB = 40.0
 schema repeats it for remix.strategies.*.gains_db; tests/test_remix.py checks)."""
 
 
+def stem_channels(order: list[str]) -> list[str]:
+    """The processed stems' keys in the baseline's order (its ``map_to_dict``):
+    left then right of each stem, stems in the separator's ``order``."""
+    return [f"{side}_{stem}" for stem in order for side in SIDES]
+
+
 def split_stem_key(key: str) -> tuple[str, str]:
     """Return (side, stem) for a key such as "left_vocals"."""
     side, _, stem = key.partition("_")

@@ -11,6 +11,7 @@ hears.
 from __future__ import annotations
 
 import math
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -69,7 +70,39 @@ def write_remix(
         )
     with atomic_output(path) as tmp:
         measured = _encode(signal, tmp, config, strategy.level_safe, sample_rate)
+    return _stats(config, gains_db, measured)
 
+
+def copy_official_remix(
+    official: str | Path,
+    path: str | Path,
+    strategy_config: dict | None,
+    gains_db: dict[str, float] | None = None,
+) -> dict[str, Any]:
+    """The ``official`` strategy's remix: encode's official remix FLAC, copied.
+
+    The same file and stats as :func:`write_remix` would give for the baseline remix
+    of the same stems, without amplifying and encoding them a second time (the
+    workflow copies only when encode's remix was written with the same soft clip and
+    is not cropped, see ``official_remix_reused`` in workflow/rules/common.smk).
+    """
+    config = resolve_config(strategy_config)
+    if not get_strategy(config["strategy"]).official:
+        raise InputError(
+            Path(path),
+            f"strategy {config['strategy']!r} is not the official remix",
+            "copy encode's remix only for the baseline strategy",
+        )
+    with atomic_output(path) as tmp:
+        shutil.copyfile(official, tmp)
+        measured = _measured_as_written(tmp)
+    return _stats(config, gains_db, measured)
+
+
+def _stats(
+    config: dict, gains_db: dict[str, float] | None, measured: dict[str, float]
+) -> dict[str, Any]:
+    strategy = get_strategy(config["strategy"])
     return {
         "strategy": strategy.name,
         "gains_db": None if gains_db is None else dict(gains_db),
@@ -122,6 +155,11 @@ def _encode(
         do_clip_signal=True,
         do_soft_clip=config["soft_clip"],
     )
+    return _measured_as_written(path)
+
+
+def _measured_as_written(path: Path) -> dict[str, float]:
+    """Stats of a FLAC written without level safety (no gain, no limiter)."""
     measured = measure_flac(path)
     measured["gain_applied_db"] = 0.0
     measured["limiter_gain_reduction_max_db"] = 0.0
