@@ -47,15 +47,21 @@ def make_dataset(
     listeners: list[str],
     seconds: float = 3.0,
     train_songs: tuple[str, ...] = (),
+    silence: dict[str, dict[str, tuple[int, ...]]] | None = None,
 ) -> Path:
     """Write ``songs`` ({track name: "test"|"train"}, the validation list) and
-    ``train_songs`` (the training list, in ``train/``) with metadata under ``root``."""
+    ``train_songs`` (the training list, in ``train/``) with metadata under ``root``.
+
+    ``silence`` zeroes channels of stems: {song: {stem: (0, 1)}} makes that stem of
+    that song all zeros (0 is the left channel, 1 the right)."""
     music = root / "audio/musdb18hq"
     everything = {**songs, **dict.fromkeys(train_songs, "train")}
     for i, (song, split) in enumerate(everything.items()):
         folder = music / split / song
         folder.mkdir(parents=True, exist_ok=True)
         stems = synth_stems(i, seconds)
+        for stem, channels in (silence or {}).get(song, {}).items():
+            stems[stem][:, list(channels)] = 0
         mixture = sum(s.astype(np.int32) for s in stems.values())
         assert np.abs(mixture).max() < 32767
         for stem in STEMS:

@@ -162,13 +162,18 @@ def enhanced_stems(wildcards):
     ]
 
 
-def pair_scores(wildcards):
+def pair_scores(wildcards, suffix="csv"):
     """Per-pair score files of one separator, in the official (song, listener) order."""
     return [
-        f"results/scores/{wildcards.separator}/{lid}/{song}.csv"
+        f"results/scores/{wildcards.separator}/{lid}/{song}.{suffix}"
         for song in songs()
         for lid in listeners()
     ]
+
+
+def pair_checks(wildcards):
+    """Per-pair reference checks (skipped and quiet stem-ears), as pair_scores."""
+    return pair_scores(wildcards, "checks.json")
 
 
 # A listener or song named in the config but absent from the metadata fails here,

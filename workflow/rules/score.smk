@@ -7,7 +7,8 @@ rule score:
         stems=enhanced_stems,
         references=reference_stems,
     output:
-        "results/scores/{separator}/{listener}/{song}.csv",
+        csv="results/scores/{separator}/{listener}/{song}.csv",
+        checks="results/scores/{separator}/{listener}/{song}.checks.json",
     params:
         listener=listener_audiogram,
         split=lambda w: songs()[w.song],
@@ -15,6 +16,7 @@ rule score:
         root=lambda w: enhanced_root(w.separator),
         segment=scored_segment,
         engine=config["scoring"]["engine"],
+        silent_reference=config["scoring"]["silent_reference"],
     log:
         "results/logs/score/{separator}/{listener}/{song}.log",
     benchmark:
@@ -35,9 +37,11 @@ rule score:
 
 rule aggregate_scores:
     input:
-        pair_scores,
+        scores=pair_scores,
+        checks=pair_checks,
     output:
-        "results/scores/{separator}.csv",
+        csv="results/scores/{separator}.csv",
+        checks="results/scores/{separator}.checks.json",
     log:
         "results/logs/aggregate/{separator}.log",
     conda:
@@ -52,6 +56,9 @@ rule aggregate_scores:
 rule summary:
     input:
         scores=expand("results/scores/{separator}.csv", separator=enabled_separators()),
+        checks=expand(
+            "results/scores/{separator}.checks.json", separator=enabled_separators()
+        ),
         remix=remix_tables(),
     output:
         csv=report(
@@ -85,6 +92,7 @@ rule verify_scores:
         music_dir=str(MUSIC_DIR),
         root=lambda w: enhanced_root(w.separator),
         segment=scored_segment,
+        silent_reference=config["scoring"]["silent_reference"],
     log:
         "results/logs/verify_scores/{separator}/{listener}/{song}.log",
     conda:

@@ -19,6 +19,7 @@ def main(sm):
         segment,
         sm.params.engine,
         threads=sm.threads,
+        silent_reference=sm.params.silent_reference,
     )
     stats.update({f"haaqi_{k}": v for k, v in scores.items()})
     Path(sm.output[0]).write_text(json.dumps(stats, indent=1))

@@ -9,9 +9,12 @@ from vdbo.remix_scoring import remix_summary
 
 def main(sm):
     tables = dict(zip(sm.params.separators, map(Path, sm.input.scores), strict=True))
+    checks = dict(zip(sm.params.separators, map(Path, sm.input.checks), strict=True))
     remix_keys = [tuple(k) for k in sm.params.remix_keys]
     remix = remix_summary(dict(zip(remix_keys, map(Path, sm.input.remix), strict=True)))
-    write_summary(summarise(tables), Path(sm.output.csv), Path(sm.output.md), remix)
+    write_summary(
+        summarise(tables, checks), Path(sm.output.csv), Path(sm.output.md), remix
+    )
 
 
 run_job(snakemake, main)

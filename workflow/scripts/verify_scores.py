@@ -18,6 +18,7 @@ def main(sm):
         Path(sm.params.root),
         segment=segment,
         engine="official",
+        silent_reference=sm.params.silent_reference,
     )
     verify_against(Path(sm.input.fast), score, per_stem)
     write_pair_scores(Path(sm.output[0]), w.song, w.listener, score, per_stem)
