@@ -11,7 +11,10 @@ from vdbo.separators.run import save_stems, separate_track
 def main(sm):
     torch.set_num_threads(sm.threads)
     stems = separate_track(
-        sm.params.spec, Path(sm.input.mixture).parent, device=sm.params.device
+        sm.params.spec,
+        Path(sm.input.mixture).parent,
+        device=sm.params.device,
+        name=sm.wildcards.separator,
     )
     save_stems(stems, Path(sm.output[0]))
 

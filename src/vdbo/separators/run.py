@@ -73,13 +73,60 @@ def separate_with_model(
     }
 
 
+class BadSeparatorOutput(InputError):
+    """A separator returned stems that cannot be trusted (NaN, inf, wrong shape)."""
+
+
+def check_stems(
+    stems: dict[str, np.ndarray], n_samples: int, separator: str, song: str
+) -> None:
+    """Raise :class:`BadSeparatorOutput` unless every stem is finite (2, n_samples).
+
+    An all-zero stem is legal (the official encoder writes scale 0).
+    """
+    problems = []
+    missing = [s for s in STEMS if s not in stems]
+    if missing:
+        problems.append(f"no {', '.join(missing)} stem (got {list(stems)})")
+    for stem in (s for s in STEMS if s in stems):
+        x = np.asarray(stems[stem])
+        if x.ndim != 2 or x.shape[0] != 2:
+            problems.append(f"{stem}: shape {x.shape}, expected (2 channels, samples)")
+        elif x.shape[1] != n_samples:
+            problems.append(
+                f"{stem}: {x.shape[1]} samples ({x.shape[1] / MUSDB_SAMPLE_RATE:.2f} "
+                f"s), the mixture has {n_samples} "
+                f"({n_samples / MUSDB_SAMPLE_RATE:.2f} s)"
+            )
+        for name, bad in (("NaN", np.isnan(x)), ("infinite", np.isinf(x))):
+            if bad.any():
+                first = np.argwhere(bad)[0][-1] / MUSDB_SAMPLE_RATE
+                problems.append(
+                    f"{stem}: {int(bad.sum())} {name} samples (first at {first:.2f} s)"
+                )
+    if problems:
+        raise BadSeparatorOutput(
+            None,
+            f"separator {separator!r} returned untrustworthy stems for song "
+            f"{song!r}: " + "; ".join(problems),
+            "nothing was written and nothing downstream ran on it; check the model "
+            "(a diverged training run has NaN weights: retrain with a lower learning "
+            "rate or another seed) or the separator's code, then rerun",
+        )
+
+
 def separate_track(
     spec: dict,
     track_dir: Path,
     device: str = "cpu",
     model: SeparationModel | None = None,
+    name: str | None = None,
 ) -> dict[str, np.ndarray]:
-    """Stems ``{stem: (2, samples) float32}`` of one track for a separator spec."""
+    """Stems ``{stem: (2, samples) float32}`` of one track for a separator spec.
+
+    A model's stems are checked (:func:`check_stems`; ``name`` names the separator in
+    the message), so NaN, inf or a wrong shape never reach a FLAC.
+    """
     track_dir = Path(track_dir)
     kind = spec["kind"]
     if kind == "oracle":
@@ -89,7 +136,9 @@ def separate_track(
         return {s: mixture.T.copy() for s in STEMS}
     if model is None:
         model = load_model(spec, device)
-    return separate_with_model(model, mixture, device)
+    stems = separate_with_model(model, mixture, device)
+    check_stems(stems, mixture.shape[0], name or kind, track_dir.name)
+    return stems
 
 
 def save_stems(stems: dict[str, np.ndarray], path: Path) -> None:
