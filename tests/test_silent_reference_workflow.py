@@ -71,6 +71,8 @@ def test_silent_references_in_the_workflow(tmp_path):
     remix = [m for m in messages if "reference remix is silent" in m]
     assert len(remix) == 1 and "in the left ear" in remix[0] and LEFT_OUT in remix[0]
     assert not (run / "results/scores/oracle.csv").exists()
+    log = (run / f"results/logs/separate/oracle/{CHORALE}.log").read_text()
+    assert "ATEN_CPU_CAPABILITY=avx2 ONEDNN_MAX_CPU_ISA=AVX2 MKL_CBWR=AVX2" in log
 
     # skip: those stem-ears are nan, the pair scores the mean of the others.
     cfg = write_config(tmp_path / "skip.yaml", config(data, "skip"))

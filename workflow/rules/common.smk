@@ -15,9 +15,16 @@ os.environ["PYTHONPATH"] = os.pathsep.join(
     p for p in (VDBO_SRC, os.environ.get("PYTHONPATH")) if p
 )
 
+# Training and separation give the same numbers on every x86 CPU with AVX2: the
+# instruction-set caps of vdbo.determinism, set before any job imports torch.
+from vdbo import determinism  # noqa: E402
+
+determinism.apply(os.environ)
+
 
 envvars:
     "PYTHONPATH",
+    *determinism.CPU_ENV,
 
 
 from vdbo import metadata, resources  # noqa: E402

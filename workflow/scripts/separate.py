@@ -4,11 +4,13 @@ from pathlib import Path
 
 import torch
 
+from vdbo.determinism import log_settings
 from vdbo.jobs import run_job
 from vdbo.separators.run import save_stems, separate_track
 
 
 def main(sm):
+    log_settings()
     torch.set_num_threads(sm.threads)
     stems = separate_track(
         sm.params.spec,
