@@ -17,7 +17,12 @@ from vdbo.aggregate import summarise
 from vdbo.encoding import write_stems
 from vdbo.errors import InputError
 from vdbo.remix import remix_haaqi
-from vdbo.scoring import reference_levels, score_pair_checked, write_pair_scores
+from vdbo.scoring import (
+    reference_levels,
+    score_pair_checked,
+    verify_against,
+    write_pair_scores,
+)
 
 SONG = "Bach's Chorale - No Drums & All"
 CFS = [250, 500, 1000, 2000, 3000, 4000, 6000, 8000]
@@ -102,6 +107,8 @@ def test_skip_leaves_the_silent_cells_nan_and_means_the_others(tmp_path, caplog)
     assert "nan" in (tmp_path / "p.csv").read_text()
     row = pd.read_csv(tmp_path / "p.csv").iloc[0]
     assert row[["left_drums", "right_drums", "right_bass"]].isna().all()
+    # verify_scores accepts equal nan cells.
+    verify_against(tmp_path / "p.csv", result.score, result.per_stem)
     summary = summarise({"sep": tmp_path / "p.csv"})
     assert summary.loc[0, "skipped_cells"] == 3
     assert summary.loc[0, "bass"] == pytest.approx(row["left_bass"])
