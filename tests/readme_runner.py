@@ -17,6 +17,8 @@ from pathlib import Path
 import snakemake_log
 from workflow_runner import REPO
 
+from vdbo import determinism
+
 REAL_DATA_HEADING = "## Real data"
 SEPARATORS = ("hdemucs", "umxhq")
 
@@ -91,7 +93,11 @@ def expected_plan(songs: int, listeners: int, submission: bool) -> Counter:
 
 
 def official(step: str, env: dict, *overrides: str) -> None:
+    """An official recipe script, with the CPU settings the workflow gives its jobs
+    (vdbo.determinism): torch's kernels, and so the stems, depend on them."""
     cmd = [sys.executable, "-m", f"recipes.cad1.task1.baseline.{step}", *overrides]
+    env = dict(env)
+    determinism.apply(env)
     run(cmd, cwd=None, env=env)
 
 

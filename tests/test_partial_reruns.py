@@ -151,7 +151,8 @@ def test_scored_segment_change_reruns_only_scoring(finished):
             for line in summary[header + 1 :] if line.count("\t") == 5]  # fmt: skip
     pending = {r["rule"] for r in rows if r["plan"] == "update pending"}
     assert pending == {"score", "aggregate_scores", "summary", *REPORT}
-    scores = [r for r in rows if r["rule"] == "score"]
+    first = summary[header].split("	")[0]  # the output file column
+    scores = [r for r in rows if r["rule"] == "score" and r[first].endswith(".csv")]
     assert len(scores) == 2 and {r["status"] for r in scores} == {"params changed"}
     kept = {r["rule"] for r in rows if r["plan"] == "no update"}
     assert {"separate", "encode"} <= kept

@@ -9,6 +9,8 @@ from test_remix_workflow import jobs_to_run
 from tinydata import make_dataset
 from workflow_runner import snakemake, write_config
 
+from vdbo.determinism import CPU_ENV
+
 VALID = {"Kit & Kaboodle - Two Step": "test"}
 TRAIN = ("Odd's End - Ramp", "Blue Hour & Co - Drift", "Tally Ho - Spin")
 
@@ -35,6 +37,18 @@ def test_trained_separator_and_hyperparameter_rerun(tmp_path):
     cfg = write_config(tmp_path / "config.yaml", config)
     run = tmp_path / "run"
     snakemake(run, cfg)
+
+    # Both jobs ran with the CPU settings of vdbo.determinism, set before torch.
+    (song,) = VALID
+    for job_log in ("train/tiny.log", f"separate/tiny/{song}.log"):
+        text = (run / "results/logs" / job_log).read_text()
+        assert (
+            "CPU determinism: "
+            + " ".join(f"{k}={v}" for k, v in CPU_ENV.items())
+            + "; torch CPU capability AVX2"
+            in text
+        ), job_log
+        assert "WARNING" not in text, job_log
 
     log = (run / "results/models/tiny/training_log.jsonl").read_text()
     assert '"event": "end"' in log

@@ -41,10 +41,18 @@ def synth_stems(seed: int, seconds: float) -> dict[str, np.ndarray]:
     return out
 
 
-def write_track(folder: Path, seed: int, seconds: float) -> Path:
-    """One MUSDB18-HQ track folder: the four stems and their exact sum, 16-bit WAV."""
+def write_track(
+    folder: Path,
+    seed: int,
+    seconds: float,
+    silent: dict[str, tuple[int, ...]] | None = None,
+) -> Path:
+    """One MUSDB18-HQ track folder: the four stems and their exact sum, 16-bit WAV;
+    ``silent`` ({stem: channels}) zeroes those channels of those stems."""
     folder.mkdir(parents=True, exist_ok=True)
     stems = synth_stems(seed, seconds)
+    for stem, channels in (silent or {}).items():
+        stems[stem][:, list(channels)] = 0
     mixture = sum(s.astype(np.int32) for s in stems.values())
     assert np.abs(mixture).max() < 32767
     for stem in STEMS:
@@ -60,6 +68,7 @@ def make_dataset(
     seconds: float = 3.0,
     train_songs: tuple[str, ...] = (),
     test_segments: dict[str, tuple[float, float]] | None = None,
+    silence: dict[str, dict[str, tuple[int, ...]]] | None = None,
 ) -> Path:
     """Write ``songs`` ({track name: "test"|"train"}, the validation list) and
     ``train_songs`` (the training list, in ``train/``) with metadata under ``root``.
@@ -68,11 +77,13 @@ def make_dataset(
     the official test.py reads: ``musdb18.test.json`` (the same songs),
     ``listeners.test.json`` and ``musdb18.segments.test.json`` (that segment as both
     the objective and the subjective evaluation segment).
+    ``silence`` zeroes channels of stems: {song: {stem: (0, 1)}} makes that stem of
+    that song all zeros (0 is the left channel, 1 the right).
     """
     music = root / "audio/musdb18hq"
     everything = {**songs, **dict.fromkeys(train_songs, "train")}
     for i, (song, split) in enumerate(everything.items()):
-        write_track(music / split / song, i, seconds)
+        write_track(music / split / song, i, seconds, (silence or {}).get(song, {}))
     meta = root / "metadata"
     meta.mkdir(parents=True, exist_ok=True)
     entries = [{"Track Name": s, "Split": split} for s, split in songs.items()]

@@ -1,9 +1,17 @@
-"""Collecting per-pair scores into the official CSV and a cross-separator summary."""
+"""Collecting per-pair scores into the official CSV and a cross-separator summary.
+
+A stem-ear skipped for a silent reference (``scoring.silent_reference: skip``) is
+``nan`` in the CSV, as the official ``ResultsFile`` writes a float nan; pandas reads
+it as NaN. Means skip it, and the summary counts such cells per separator.
+"""
 
 from __future__ import annotations
 
+import json
+import logging
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from vdbo import STEMS
@@ -40,14 +48,47 @@ def concat_scores(pair_csvs: list[Path], out: Path) -> pd.DataFrame:
     return table
 
 
-def summarise(tables: dict[str, Path]) -> pd.DataFrame:
-    """Mean HAAQI per separator, overall and per stem (left and right averaged)."""
+def collect_checks(check_jsons: list[Path], out: Path) -> dict:
+    """One separator's reference checks: skipped (silent) and quiet stem-ears."""
+    pairs = [json.loads(Path(p).read_text()) for p in check_jsons]
+    total = {
+        "skipped_cells": sum(len(p["skipped"]) for p in pairs),
+        "quiet_cells": sum(len(p["quiet_dbfs"]) for p in pairs),
+        "pairs": [{"file": str(f), **p} for f, p in zip(check_jsons, pairs, strict=True)
+                  if p["skipped"] or p["quiet_dbfs"]],
+    }  # fmt: skip
+    log = logging.getLogger(__name__)
+    for key in ("skipped_cells", "quiet_cells"):
+        if total[key]:
+            log.warning("%s: %d %s", out, total[key], key.replace("_", " "))
+    Path(out).write_text(json.dumps(total, indent=1))
+    return total
+
+
+def summarise(
+    tables: dict[str, Path], checks: dict[str, Path] | None = None
+) -> pd.DataFrame:
+    """Mean HAAQI per separator, overall and per stem (left and right averaged).
+
+    ``skipped_cells`` counts stem-ears left out for a silent reference (nan cells),
+    ``quiet_cells`` those scored with a reference below -90 dBFS (from ``checks``;
+    empty for a system without checks, such as a received submission).
+    """
     rows = []
     for separator, path in tables.items():
         t = pd.read_csv(path, float_precision="round_trip")
         row = {"separator": separator, "pairs": len(t), "haaqi": t["score"].mean()}
         for stem in STEMS:
-            row[stem] = t[[f"left_{stem}", f"right_{stem}"]].to_numpy().mean()
+            cells = t[[f"left_{stem}", f"right_{stem}"]].to_numpy()
+            row[stem] = (
+                np.nanmean(cells)
+                if cells.size and not np.isnan(cells).all()
+                else np.nan
+            )
+        row["skipped_cells"] = int(t[OFFICIAL_COLUMNS[3:]].isna().to_numpy().sum())
+        if checks is not None and separator in checks:
+            found = json.loads(Path(checks[separator]).read_text())
+            row["quiet_cells"] = int(found["quiet_cells"])
         rows.append(row)
     return pd.DataFrame(rows).sort_values("haaqi", ascending=False, ignore_index=True)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from vdbo.audio_io import read_wav_float
@@ -35,21 +36,31 @@ def score_remix(
     segment: tuple[float, float] | None,
     engine: str = "official",
     threads: int | None = None,
+    silent_reference: str = "error",
 ) -> dict[str, float]:
-    """``{"left", "right", "mean"}`` HAAQI of the remix FLAC for ``listener``."""
+    """HAAQI of the remix FLAC for ``listener``: ``{"left", "right", "mean"}``, and
+    ``skipped`` (sides with a silent reference, nan) and ``quiet`` (sides scored with a
+    reference below -90 dBFS RMS) counts."""
     from clarity.utils.flac_encoder import read_flac_signal
     from recipes.cad1.task1.baseline.evaluate import set_song_seed
 
     from vdbo.remix import remix_haaqi
+    from vdbo.remix.objective import reference_levels
+    from vdbo.scoring import QUIET_DBFS
 
     signal, rate = read_flac_signal(Path(flac))
     stems = {stem: read_wav_float(path) for stem, path in references.items()}
     compute = fast_haaqi(threads) if engine == "fast" else None
     set_song_seed(song)
-    return remix_haaqi(
+    scores = remix_haaqi(
         signal, int(rate), stems, gains_db, listener, segment=segment,
-        compute_haaqi=compute,
+        compute_haaqi=compute, silent_reference=silent_reference,
+        name=f"{flac.name} (song {song!r})",
     )  # fmt: skip
+    levels = reference_levels(stems, gains_db, segment=segment).values()
+    scores["skipped"] = sum(db == -np.inf for db in levels)
+    scores["quiet"] = sum(-np.inf < db < QUIET_DBFS for db in levels)
+    return scores
 
 
 def remix_table(pair_jsons: list[Path]) -> pd.DataFrame:
@@ -81,5 +92,8 @@ def remix_summary(tables: dict[tuple[str, str], Path]) -> pd.DataFrame:
         }
         if "haaqi_mean" in t:
             row["remix_haaqi"] = t["haaqi_mean"].mean()
+        for key in ("skipped", "quiet"):
+            if f"haaqi_{key}" in t:
+                row[f"remix_haaqi_{key}"] = int(t[f"haaqi_{key}"].sum())
         rows.append(row)
     return pd.DataFrame(rows)

@@ -6,25 +6,45 @@ order, so our numbers equal the official ones to the last digit. Two things are 
 around it, never inside: scoring a segment (the CAD1 test set scored 30 s excerpts),
 done by handing it exact cropped copies of the reference WAVs and enhanced FLACs, and
 the choice of HAAQI engine, done by swapping the ``compute_haaqi`` it calls.
+
+A reference stem that is silent over the scored samples cannot be scored: pyclarity's
+``level1 = 65 - 20 log10(rms)`` is infinite and ``compute_haaqi`` dies in
+``input_align`` (IndexError). :func:`reference_levels` finds such stem-ears before any
+HAAQI work, on the exact samples the official code scores; ``silent_reference``
+decides: ``error`` stops with a message, ``skip`` leaves that call out (its cell is
+``nan``, the pair score the mean of the other cells). The official call would die in
+``input_align`` before it draws any random number, so a skipped call leaves numpy's
+random state where the official code leaves it, and the other calls run exactly as
+they would; pairs without a silent stem-ear are untouched.
 """
 
 from __future__ import annotations
 
 import contextlib
 import functools
+import logging
+import math
 import tempfile
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 from scipy.io import wavfile
 
-from vdbo import MUSDB_SAMPLE_RATE, STEM_SAMPLE_RATE, STEMS, layout
-from vdbo.atomic import atomic_output
+from vdbo import MUSDB_SAMPLE_RATE, SIDES, STEM_SAMPLE_RATE, STEMS, layout
+from vdbo.atomic import atomic_output, write_text
 from vdbo.audio_io import read_wav_int16
 from vdbo.errors import InputError, UserFacingError
 
 ENGINES = ("official", "fast")
+SILENT_POLICIES = ("error", "skip")
+OFFICIAL_STEM_ORDER = ("drums", "bass", "other", "vocals")
+"""The order of ``_evaluate_song_listener``'s calls (left, then right, per stem)."""
+QUIET_DBFS = -90.0
+"""A reference stem-ear below this RMS (but not silent) is scored, with a warning."""
+
+log = logging.getLogger(__name__)
 
 
 def fast_haaqi(threads: int | None = None):
@@ -77,22 +97,146 @@ def _stage_references(
     bounds,
 ) -> Path:
     """Exact cropped copies of the reference stem WAVs: ``ref[a:b]`` at 44.1 kHz."""
-    start_s, end_s = segment
-    a, b = bounds(start_s * MUSDB_SAMPLE_RATE), bounds(end_s * MUSDB_SAMPLE_RATE)
     ref_dir = tmp / "music" / split / song
     ref_dir.mkdir(parents=True)
     for stem in STEMS:
-        ref = read_wav_int16(music_dir / split / song / f"{stem}.wav")
-        if b > len(ref):
-            raise InputError(
-                music_dir / split / song / f"{stem}.wav",
-                f"is {len(ref) / MUSDB_SAMPLE_RATE:.2f} s long, shorter than the "
-                f"scored segment end {end_s} s",
-                "shorten the segment in the config (`scoring.segment`) or the "
-                "segments file",
-            )
-        wavfile.write(ref_dir / f"{stem}.wav", MUSDB_SAMPLE_RATE, ref[a:b])
+        ref = _crop(music_dir / split / song / f"{stem}.wav", segment, bounds)
+        wavfile.write(ref_dir / f"{stem}.wav", MUSDB_SAMPLE_RATE, ref)
     return tmp / "music"
+
+
+def _crop(path: Path, segment: tuple[float, float] | None, bounds=round) -> np.ndarray:
+    """A reference WAV (int16), cropped to the scored segment as it is staged:
+    ``bounds`` is ``round`` for ``scoring.segment``, ``int`` (test.py's crop) for
+    the evaluation mode."""
+    ref = read_wav_int16(path)
+    if segment is None:
+        return ref
+    start_s, end_s = segment
+    a, b = bounds(start_s * MUSDB_SAMPLE_RATE), bounds(end_s * MUSDB_SAMPLE_RATE)
+    if b > len(ref):
+        raise InputError(
+            path,
+            f"is {len(ref) / MUSDB_SAMPLE_RATE:.2f} s long, shorter than the scored "
+            f"segment end {end_s} s",
+            "shorten the segment in the config (`scoring.segment`) or the "
+            "segments file",
+        )
+    return ref[a:b]
+
+
+def scored_range(segment: tuple[float, float] | None, seconds: float) -> str:
+    """The scored range for messages: "10.00-40.00 s" or "0.00-3.00 s (whole song)"."""
+    if segment is None:
+        return f"0.00-{seconds:.2f} s (whole song)"
+    return f"{segment[0]:.2f}-{segment[1]:.2f} s"
+
+
+def reference_levels(
+    music_dir: Path,
+    split: str,
+    song: str,
+    segment: tuple[float, float] | None = None,
+    bounds=round,
+) -> tuple[dict[str, float], str]:
+    """RMS in dBFS of each reference stem-ear ("left_drums": -23.1, ...) over exactly
+    the samples the official evaluation scores (int16 / 32768 as float32, pyclarity's
+    ``resample`` to 24 kHz, one channel), ``-inf`` where they are all zero; and the
+    scored range as text."""
+    from clarity.utils.signal_processing import compute_rms, resample
+
+    levels = {}
+    seconds = 0.0
+    for stem in OFFICIAL_STEM_ORDER:
+        ref = _crop(Path(music_dir) / split / song / f"{stem}.wav", segment, bounds)
+        seconds = len(ref) / MUSDB_SAMPLE_RATE
+        ref = resample(
+            (ref / 32768.0).astype(np.float32), MUSDB_SAMPLE_RATE, STEM_SAMPLE_RATE
+        )
+        for channel, side in enumerate(SIDES):
+            rms = float(compute_rms(ref[:, channel]))
+            levels[f"{side}_{stem}"] = 20 * math.log10(rms) if rms > 0 else -math.inf
+    return levels, scored_range(segment, seconds)
+
+
+def check_silent_references(
+    levels: dict[str, float],
+    policy: str,
+    song: str,
+    where: str,
+    reference_dir: Path,
+) -> tuple[list[str], dict[str, float]]:
+    """Apply ``scoring.silent_reference``: the skipped cells and the quiet ones.
+
+    Raises InputError under ``error`` if any stem-ear is silent; logs a warning per
+    skipped or quiet (< QUIET_DBFS RMS) stem-ear.
+    """
+    if policy not in SILENT_POLICIES:
+        raise InputError(
+            None,
+            f"unknown scoring.silent_reference {policy!r}",
+            f"use one of {SILENT_POLICIES}",
+        )
+    silent = [cell for cell, db in levels.items() if db == -math.inf]
+    quiet = {c: db for c, db in levels.items() if -math.inf < db < QUIET_DBFS}
+    if silent and policy == "error":
+        cells = ", ".join(_cell_text(c) for c in silent)
+        raise InputError(
+            reference_dir,
+            f"song {song!r}: the reference is silent (all samples zero) in {cells} "
+            f"over the scored range {where}, so HAAQI cannot score it (pyclarity's "
+            "level1 = 65 - 20 log10(rms) is infinite)",
+            "set `scoring.silent_reference: skip` to leave these stem-ears out (their "
+            "cells are nan, the pair score the mean of the others), or score a range "
+            "where the stem plays (`scoring.segment` or `scoring.segments_file`), or "
+            "leave the song out (`data.select_songs`)",
+        )
+    for cell in silent:
+        log.warning(
+            "song %r: reference %s is silent over %s: skipped "
+            "(scoring.silent_reference: skip), its cell is nan",
+            song, _cell_text(cell), where,
+        )  # fmt: skip
+    for cell, db in quiet.items():
+        log.warning(
+            "song %r: reference %s is very quiet (%.1f dBFS RMS, below %.0f dBFS) "
+            "over %s: scored as the official code scores it",
+            song, _cell_text(cell), db, QUIET_DBFS, where,
+        )  # fmt: skip
+    return silent, quiet
+
+
+def _cell_text(cell: str) -> str:
+    side, stem = cell.split("_", 1)
+    return f"{stem} ({side} ear)"
+
+
+@contextlib.contextmanager
+def skipping_silent_references(expected: list[str]) -> Iterator[None]:
+    """Make the official evaluation return nan, without any HAAQI work, for each call
+    whose reference is silent (infinite ``level1``), and check these are ``expected``.
+    """
+    import recipes.cad1.task1.baseline.evaluate as official
+
+    inner = official.compute_haaqi
+    skipped = []
+
+    def compute_haaqi(**kwargs):
+        if not math.isfinite(kwargs["level1"]):
+            skipped.append(kwargs["level1"])
+            return math.nan
+        return inner(**kwargs)
+
+    official.compute_haaqi = compute_haaqi
+    try:
+        yield
+    finally:
+        official.compute_haaqi = inner
+    if len(skipped) != len(expected):
+        raise RuntimeError(
+            f"skipped {len(skipped)} HAAQI calls, expected {len(expected)} "
+            f"({expected}): the silence check disagrees with the official code"
+        )
 
 
 def _stage_segment(
@@ -120,7 +264,26 @@ def _stage_segment(
     return music, out_root
 
 
-def score_pair(
+class PairResult(NamedTuple):
+    score: float
+    per_stem: dict[str, float]
+    skipped: list[str]
+    """Stem-ears left out (silent reference): their per_stem value is nan."""
+    quiet: dict[str, float]
+    """Stem-ears scored with a reference below QUIET_DBFS: {cell: dBFS RMS}."""
+    scored_range: str
+
+
+def score_pair(*args, **kwargs) -> tuple[float, dict[str, float]]:
+    """The official ``(combined_score, per_instrument_score)`` for one pair.
+
+    Takes the arguments of :func:`score_pair_checked`.
+    """
+    result = score_pair_checked(*args, **kwargs)
+    return result.score, result.per_stem
+
+
+def score_pair_checked(
     song: str,
     listener_id: str,
     listener: dict,
@@ -131,8 +294,9 @@ def score_pair(
     engine: str = "official",
     threads: int | None = None,
     enhanced_cropped: bool = False,
-) -> tuple[float, dict[str, float]]:
-    """The official ``(combined_score, per_instrument_score)`` for one pair.
+    silent_reference: str = "error",
+) -> PairResult:
+    """The official scores of one pair, with the reference checks' findings.
 
     ``segment`` with ``enhanced_cropped=False`` (``scoring.segment``, a quick look):
     the full-length 24 kHz FLACs and the references are cropped here. With
@@ -140,6 +304,7 @@ def score_pair(
     were written already cropped by test.py's rule and are scored as they are,
     against the reference WAVs cropped the same way, ``[int(start * 44100):int(end *
     44100)]``, which the official evaluation then resamples to 24 kHz.
+    ``silent_reference``: ``scoring.silent_reference`` (error or skip).
     """
     from omegaconf import OmegaConf
     from recipes.cad1.task1.baseline.evaluate import _evaluate_song_listener
@@ -151,6 +316,11 @@ def score_pair(
             raise InputError(
                 path, "enhanced stem not found", "run the encode step first"
             )
+    bounds = int if enhanced_cropped else round
+    levels, where = reference_levels(music_dir, split, song, segment, bounds)
+    skipped, quiet = check_silent_references(
+        levels, silent_reference, song, where, music_dir / split / song
+    )
     with tempfile.TemporaryDirectory(prefix="vdbo-score-") as tmp:
         if segment is not None and enhanced_cropped:
             music_dir = _stage_references(
@@ -160,9 +330,6 @@ def score_pair(
             music_dir, enhanced_root = _stage_segment(
                 Path(tmp), music_dir, split, song, listener_id, enhanced_root, segment
             )
-        else:
-            for stem in STEMS:
-                read_wav_int16(music_dir / split / song / f"{stem}.wav")
         config = OmegaConf.create(
             {
                 "path": {"music_dir": str(music_dir)},
@@ -171,10 +338,36 @@ def score_pair(
                 "evaluate": {"set_random_seed": True},
             }
         )
-        with haaqi_engine(engine, threads):
-            return _evaluate_song_listener(
+        with contextlib.ExitStack() as stack:
+            stack.enter_context(haaqi_engine(engine, threads))
+            if skipped:
+                stack.enter_context(skipping_silent_references(skipped))
+                stack.enter_context(np.errstate(divide="ignore"))  # log10(0)
+            score, per_stem = _evaluate_song_listener(
                 song, listener_id, config, split, listener, enhanced_root
             )
+    if skipped:
+        kept = [v for v in per_stem.values() if not math.isnan(v)]
+        score = float(np.mean(kept)) if kept else math.nan
+    return PairResult(score, per_stem, skipped, quiet, where)
+
+
+def write_pair_checks(path: Path, result: PairResult, policy: str) -> None:
+    """The reference checks of one pair as JSON (counted by aggregate and summary)."""
+    import json
+
+    write_text(
+        path,
+        json.dumps(
+            {
+                "silent_reference": policy,
+                "scored_range": result.scored_range,
+                "skipped": result.skipped,
+                "quiet_dbfs": result.quiet,
+            },
+            indent=1,
+        ),
+    )
 
 
 def declared_folders(
@@ -221,13 +414,14 @@ def score_pair_files(
     stem_files: Sequence[str | Path],
     reference_files: Sequence[str | Path],
     **options,
-) -> tuple[float, dict[str, float]]:
-    """:func:`score_pair` of the files a rule declared (see :func:`declared_folders`);
-    ``options``: segment, engine, threads, enhanced_cropped."""
+) -> PairResult:
+    """:func:`score_pair_checked` of the files a rule declared (see
+    :func:`declared_folders`); ``options``: segment, engine, threads,
+    enhanced_cropped, silent_reference."""
     music_dir, split, enhanced_root = declared_folders(
         song, listener_id, stem_files, reference_files
     )
-    return score_pair(
+    return score_pair_checked(
         song, listener_id, listener, split, music_dir, enhanced_root, **options
     )
 
@@ -254,7 +448,11 @@ def verify_against(fast_csv: Path, score: float, per_stem: dict[str, float]) -> 
 
     row = pd.read_csv(fast_csv, dtype=str).iloc[0]
     expected = {"score": score, **per_stem}
-    differ = {k: (row[k], repr(v)) for k, v in expected.items() if float(row[k]) != v}
+    differ = {
+        k: (row[k], repr(v))
+        for k, v in expected.items()
+        if float(row[k]) != v and not (math.isnan(float(row[k])) and math.isnan(v))
+    }
     if differ:
         details = ", ".join(
             f"{k}: fast {a} != official {b}" for k, (a, b) in differ.items()

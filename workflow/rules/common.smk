@@ -17,9 +17,16 @@ os.environ["PYTHONPATH"] = os.pathsep.join(
     p for p in (VDBO_SRC, os.environ.get("PYTHONPATH")) if p
 )
 
+# Training and separation give the same numbers on every x86 CPU with AVX2: the
+# instruction-set caps of vdbo.determinism, set before any job imports torch.
+from vdbo import determinism  # noqa: E402
+
+determinism.apply(os.environ)
+
 
 envvars:
     "PYTHONPATH",
+    *determinism.CPU_ENV,
 
 
 from vdbo import MUSDB_SAMPLE_RATE, STEMS, TRACK_FILES  # noqa: E402
@@ -285,13 +292,18 @@ def enhanced_stems(wildcards):
     ]
 
 
-def pair_scores(wildcards):
+def pair_scores(wildcards, suffix="csv"):
     """Per-pair score files of one separator, in the official (song, listener) order."""
     return [
-        f"results/scores/{wildcards.separator}/{lid}/{song}.csv"
+        f"results/scores/{wildcards.separator}/{lid}/{song}.{suffix}"
         for song in songs()
         for lid in listeners()
     ]
+
+
+def pair_checks(wildcards):
+    """Per-pair reference checks (skipped and quiet stem-ears), as pair_scores."""
+    return pair_scores(wildcards, "checks.json")
 
 
 def check_segments():

@@ -57,6 +57,7 @@ rule remix_haaqi:
         listener=listener_audiogram,
         segment=scored_segment,
         engine=config["scoring"]["engine"],
+        silent_reference=config["scoring"]["silent_reference"],
     log:
         "results/logs/remix_haaqi/{strategy}/{separator}/{listener}/{song}.log",
     benchmark:

@@ -13,12 +13,14 @@ rule score:
         stems=enhanced_stems,
         references=reference_stems,
     output:
-        "results/scores/{separator}/{listener}/{song}.csv",
+        csv="results/scores/{separator}/{listener}/{song}.csv",
+        checks="results/scores/{separator}/{listener}/{song}.checks.json",
     params:
         listener=listener_audiogram,
         segment=scored_segment,
         enhanced_cropped=EVALUATION,
         engine=config["scoring"]["engine"],
+        silent_reference=config["scoring"]["silent_reference"],
     log:
         "results/logs/score/{separator}/{listener}/{song}.log",
     benchmark:
@@ -39,9 +41,11 @@ rule score:
 
 rule aggregate_scores:
     input:
-        pair_scores,
+        scores=pair_scores,
+        checks=pair_checks,
     output:
-        "results/scores/{separator}.csv",
+        csv="results/scores/{separator}.csv",
+        checks="results/scores/{separator}.checks.json",
     log:
         "results/logs/aggregate/{separator}.log",
     conda:
@@ -56,6 +60,9 @@ rule aggregate_scores:
 rule summary:
     input:
         scores=expand("results/scores/{separator}.csv", separator=scored_systems()),
+        checks=expand(
+            "results/scores/{separator}.checks.json", separator=enabled_separators()
+        ),
         remix=remix_tables(),
     output:
         csv=report(
@@ -65,6 +72,7 @@ rule summary:
         remix="results/remix_summary.csv",
     params:
         separators=scored_systems(),
+        checked=enabled_separators(),
         remix_keys=remix_table_keys(),
     log:
         "results/logs/summary.log",
@@ -88,6 +96,7 @@ rule verify_scores:
         listener=listener_audiogram,
         segment=scored_segment,
         enhanced_cropped=EVALUATION,
+        silent_reference=config["scoring"]["silent_reference"],
     log:
         "results/logs/verify_scores/{separator}/{listener}/{song}.log",
     benchmark:

@@ -1,13 +1,15 @@
-"""Snakemake job: one separator's scores in the official CSV columns."""
+"""Snakemake job: one separator's scores in the official CSV columns, and its
+reference checks (stem-ears skipped for a silent reference, very quiet ones)."""
 
 from pathlib import Path
 
-from vdbo.aggregate import concat_scores
+from vdbo.aggregate import collect_checks, concat_scores
 from vdbo.jobs import run_job
 
 
 def main(sm):
-    concat_scores([Path(p) for p in sm.input], Path(sm.output[0]))
+    concat_scores([Path(p) for p in sm.input.scores], Path(sm.output.csv))
+    collect_checks([Path(p) for p in sm.input.checks], Path(sm.output.checks))
 
 
 run_job(snakemake, main)

@@ -20,6 +20,7 @@ def main(sm):
         segment,
         sm.params.engine,
         threads=sm.threads,
+        silent_reference=sm.params.silent_reference,
     )
     stats.update({f"haaqi_{k}": v for k, v in scores.items()})
     write_text(sm.output[0], json.dumps(stats, indent=1))

@@ -4,7 +4,7 @@ from pathlib import Path
 
 from vdbo.jobs import run_job
 from vdbo.resources import audio_seconds, check_scoring_budget
-from vdbo.scoring import score_pair_files, write_pair_scores
+from vdbo.scoring import score_pair_files, write_pair_checks, write_pair_scores
 
 
 def main(sm):
@@ -16,7 +16,7 @@ def main(sm):
         else segment[1] - segment[0]
     )
     check_scoring_budget(seconds, sm.params.engine, sm.resources.get("mem_mb"))
-    score, per_stem = score_pair_files(
+    result = score_pair_files(
         w.song,
         w.listener,
         dict(sm.params.listener),
@@ -26,8 +26,12 @@ def main(sm):
         enhanced_cropped=sm.params.enhanced_cropped,
         engine=sm.params.engine,
         threads=sm.threads,
+        silent_reference=sm.params.silent_reference,
     )
-    write_pair_scores(Path(sm.output[0]), w.song, w.listener, score, per_stem)
+    write_pair_checks(Path(sm.output.checks), result, sm.params.silent_reference)
+    write_pair_scores(
+        Path(sm.output.csv), w.song, w.listener, result.score, result.per_stem
+    )
 
 
 run_job(snakemake, main)

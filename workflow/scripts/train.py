@@ -2,11 +2,13 @@
 
 from pathlib import Path
 
+from vdbo.determinism import log_settings
 from vdbo.jobs import run_job
 from vdbo.training import train
 
 
 def main(sm):
+    log_settings()
     settings = dict(sm.params.settings)
     init = sm.params.init_checkpoint
     train(

@@ -9,7 +9,7 @@ from vdbo.scoring import score_pair_files, verify_against, write_pair_scores
 def main(sm):
     w = sm.wildcards
     segment = None if sm.params.segment is None else tuple(sm.params.segment)
-    score, per_stem = score_pair_files(
+    result = score_pair_files(
         w.song,
         w.listener,
         dict(sm.params.listener),
@@ -18,9 +18,12 @@ def main(sm):
         segment=segment,
         enhanced_cropped=sm.params.enhanced_cropped,
         engine="official",
+        silent_reference=sm.params.silent_reference,
     )
-    verify_against(Path(sm.input.fast), score, per_stem)
-    write_pair_scores(Path(sm.output[0]), w.song, w.listener, score, per_stem)
+    verify_against(Path(sm.input.fast), result.score, result.per_stem)
+    write_pair_scores(
+        Path(sm.output[0]), w.song, w.listener, result.score, result.per_stem
+    )
 
 
 run_job(snakemake, main)

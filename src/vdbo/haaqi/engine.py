@@ -81,6 +81,11 @@ def _noise_states(nchan: int, nsamp: int):
     return states[:nchan], states[nchan:]
 
 
+def _one_real_channel(signal) -> bool:
+    signal = np.asarray(signal)
+    return signal.ndim == 1 and not np.iscomplexobj(signal)
+
+
 def haaqi_v1(
     reference,
     reference_freq,
@@ -95,6 +100,21 @@ def haaqi_v1(
     threads: int | None = None,
 ):
     """Same arguments and results as ``clarity.evaluator.haaqi.haaqi.haaqi_v1``."""
+    if not (_one_real_channel(reference) and _one_real_channel(processed)):
+        # A stereo, channels-first, scalar or complex signal: the official code
+        # raises its own error (or, for complex, returns its own score).
+        return official.haaqi_v1(
+            reference,
+            reference_freq,
+            processed,
+            processed_freq,
+            hearing_loss,
+            equalisation,
+            level1,
+            silence_threshold,
+            add_noise,
+            segment_covariance,
+        )
     ear = front_end(
         reference, reference_freq, processed, processed_freq, hearing_loss, level1
     )

@@ -27,6 +27,7 @@ safety trades audibility against the true-peak ceiling.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 
 import numpy as np
@@ -36,7 +37,9 @@ from vdbo.errors import InputError
 from vdbo.remix.listener import ear_audiogram
 from vdbo.remix.loudness import integrated_loudness
 from vdbo.remix.stem_keys import db_to_amplitude
+from vdbo.scoring import QUIET_DBFS, scored_range
 
+log = logging.getLogger(__name__)
 HAAQI_SAMPLE_RATE = STEM_SAMPLE_RATE
 """Both signals are resampled to this rate before HAAQI (as ICASSP 2024 and CAD1 do):
 pyclarity's HAAQI rounds rates to whole kHz, so 44.1 kHz would be read as 44 kHz and
@@ -121,6 +124,45 @@ def _official_compute_haaqi():
     return compute_haaqi
 
 
+def _scored_reference(
+    reference_stems, gains_db, reference_sample_rate, segment, normalise_reference
+):
+    """The gained reference at its own rate (its whole-song RMS sets ``level1``) and
+    the 24 kHz samples HAAQI scores, with their slice."""
+    reference = gained_reference_mix(
+        reference_stems, gains_db, reference_sample_rate, normalise_reference
+    )
+    reference_24k = _resample(reference, reference_sample_rate)
+    part = _segment_slice(
+        segment, HAAQI_SAMPLE_RATE, reference_24k.shape[0], "reference"
+    )
+    return reference, reference_24k, part
+
+
+def reference_levels(
+    reference_stems: dict[str, np.ndarray],
+    gains_db: dict[str, float],
+    reference_sample_rate: int = MUSDB_SAMPLE_RATE,
+    segment: tuple[float, float] | None = None,
+    normalise_reference: bool = True,
+) -> dict[str, float]:
+    """RMS in dBFS of each side of the reference remix over the samples HAAQI scores,
+    ``-inf`` where it is silent (all zero there, or over the whole song)."""
+    reference, reference_24k, part = _scored_reference(
+        reference_stems, gains_db, reference_sample_rate, segment, normalise_reference
+    )
+    return {
+        side: _level(reference, reference_24k, part, c) for c, side in enumerate(SIDES)
+    }
+
+
+def _level(reference, reference_24k, part, channel) -> float:
+    scored = reference_24k[part, channel]
+    if not np.any(reference[:, channel]) or not np.any(scored):
+        return -np.inf
+    return float(20 * np.log10(np.sqrt(np.mean(np.square(scored)))))
+
+
 def remix_haaqi(
     remix_signal: np.ndarray,
     remix_sample_rate: int,
@@ -132,6 +174,8 @@ def remix_haaqi(
     compute_haaqi: Callable[..., float] | None = None,
     normalise_reference: bool = True,
     seed: int | None = None,
+    silent_reference: str = "error",
+    name: str = "the remix",
 ) -> dict[str, float]:
     """HAAQI of each ear of the remix; returns {"left", "right", "mean"}.
 
@@ -149,6 +193,11 @@ def remix_haaqi(
         normalise_reference: loudness-match the reference to the original mixture.
         seed: if given, ``np.random.seed(seed)`` once before the two calls (HAAQI's
             ear model adds random noise), as the official evaluators do.
+        silent_reference: a side whose reference is silent over the scored samples
+            cannot be scored: "error" raises InputError, "skip" makes it nan (no
+            HAAQI call, no random numbers drawn, as the official call dies before
+            drawing any) and "mean" the other side's score.
+        name: what the messages call this remix (song, listener, ...).
     """
     remix_signal = np.asarray(remix_signal, dtype=np.float64)
     if remix_signal.ndim != 2 or remix_signal.shape[1] != 2:
@@ -157,40 +206,70 @@ def remix_haaqi(
             f"remix has shape {remix_signal.shape}, expected (samples, 2)",
             "pass the stereo remix",
         )
+    if silent_reference not in ("error", "skip"):
+        raise InputError(
+            None,
+            f"unknown silent_reference {silent_reference!r}",
+            "use error or skip",
+        )
     haaqi = compute_haaqi or _official_compute_haaqi()
-    reference = gained_reference_mix(
-        reference_stems, gains_db, reference_sample_rate, normalise_reference
+    reference, reference_24k, reference_part = _scored_reference(
+        reference_stems, gains_db, reference_sample_rate, segment, normalise_reference
     )
     processed_24k = _resample(remix_signal, remix_sample_rate)
-    reference_24k = _resample(reference, reference_sample_rate)
     processed_part = _segment_slice(
         segment, HAAQI_SAMPLE_RATE, processed_24k.shape[0], "remix"
     )
-    reference_part = _segment_slice(
-        segment, HAAQI_SAMPLE_RATE, reference_24k.shape[0], "reference"
-    )
+    where = scored_range(segment, reference.shape[0] / reference_sample_rate)
+    levels = {
+        side: _level(reference, reference_24k, reference_part, channel)
+        for channel, side in enumerate(SIDES)
+    }
+    silent = [side for side, db in levels.items() if db == -np.inf]
+    if silent and silent_reference == "error":
+        raise InputError(
+            None,
+            f"{name}: the reference remix is silent (all samples zero) in the "
+            f"{' and '.join(silent)} ear over the scored range {where}, so HAAQI "
+            "cannot score it (level1 = 65 - 20 log10(rms) is infinite)",
+            "set `scoring.silent_reference: skip` to leave that ear out (its "
+            "haaqi_<ear> is nan, haaqi_mean the other ear's), or score a range where "
+            "the music plays (`scoring.segment` or `scoring.segments_file`), or "
+            "leave the song out (`data.select_songs`)",
+        )
+    for side, db in levels.items():
+        if side in silent:
+            log.warning(
+                "%s: the %s reference is silent over %s: skipped "
+                "(scoring.silent_reference: skip), haaqi_%s is nan",
+                name, side, where, side,
+            )  # fmt: skip
+        elif db < QUIET_DBFS:
+            log.warning(
+                "%s: the %s reference is very quiet (%.1f dBFS RMS, below %.0f dBFS) "
+                "over %s: scored as usual",
+                name, side, db, QUIET_DBFS, where,
+            )  # fmt: skip
     if seed is not None:
         np.random.seed(seed)
     scores = {}
     for channel, side in enumerate(SIDES):
-        cfs, levels = ear_audiogram(listener, side)
+        if side in silent:
+            scores[side] = float("nan")
+            continue
+        cfs, levels_db = ear_audiogram(listener, side)
         rms = float(np.sqrt(np.mean(np.square(reference[:, channel]))))
-        if rms == 0.0:
-            raise InputError(
-                None,
-                f"the {side} reference is silent",
-                "HAAQI needs a non-silent reference; check the reference stems",
-            )
         scores[side] = float(
             haaqi(
                 processed_signal=processed_24k[processed_part, channel],
                 reference_signal=reference_24k[reference_part, channel],
                 sample_rate_processed=HAAQI_SAMPLE_RATE,
                 sample_rate_reference=HAAQI_SAMPLE_RATE,
-                audiogram=levels,
+                audiogram=levels_db,
                 audiogram_frequencies=cfs,
                 level1=65 - 20 * np.log10(rms),
             )
         )
-    scores["mean"] = float(np.mean([scores[side] for side in SIDES]))
+    kept = [scores[side] for side in SIDES if side not in silent]
+    scores["mean"] = float(np.mean(kept)) if kept else float("nan")
     return scores

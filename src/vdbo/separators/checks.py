@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
-from vdbo import STEMS
+from vdbo import MUSDB_SAMPLE_RATE, STEMS
 from vdbo.errors import InputError
 
 
@@ -68,3 +68,46 @@ def check_stems(
             where, f"stems must be exactly {', '.join(STEMS)} ({detail})", fix
         )
     return {str(k): check_stem(str(k), stems[k], n_samples, where, fix) for k in stems}
+
+
+class BadSeparatorOutput(InputError):
+    """A separator returned stems that cannot be trusted (NaN, inf, wrong shape)."""
+
+
+def check_separated(
+    stems: dict[str, np.ndarray], n_samples: int, separator: str, song: str
+) -> None:
+    """The gate every separator's stems pass before they are saved: raise
+    :class:`BadSeparatorOutput` unless every stem is finite (2, n_samples).
+
+    An all-zero stem is legal (the official encoder writes scale 0).
+    """
+    problems = []
+    missing = [s for s in STEMS if s not in stems]
+    if missing:
+        problems.append(f"no {', '.join(missing)} stem (got {list(stems)})")
+    for stem in (s for s in STEMS if s in stems):
+        x = np.asarray(stems[stem])
+        if x.ndim != 2 or x.shape[0] != 2:
+            problems.append(f"{stem}: shape {x.shape}, expected (2 channels, samples)")
+        elif x.shape[1] != n_samples:
+            problems.append(
+                f"{stem}: {x.shape[1]} samples ({x.shape[1] / MUSDB_SAMPLE_RATE:.2f} "
+                f"s), the mixture has {n_samples} "
+                f"({n_samples / MUSDB_SAMPLE_RATE:.2f} s)"
+            )
+        for name, bad in (("NaN", np.isnan(x)), ("infinite", np.isinf(x))):
+            if bad.any():
+                first = np.argwhere(bad)[0][-1] / MUSDB_SAMPLE_RATE
+                problems.append(
+                    f"{stem}: {int(bad.sum())} {name} samples (first at {first:.2f} s)"
+                )
+    if problems:
+        raise BadSeparatorOutput(
+            None,
+            f"separator {separator!r} returned untrustworthy stems for song "
+            f"{song!r}: " + "; ".join(problems),
+            "nothing was written and nothing downstream ran on it; check the model "
+            "(a diverged training run has NaN weights: retrain with a lower learning "
+            "rate or another seed) or the separator's code, then rerun",
+        )

@@ -9,6 +9,7 @@ import numpy as np
 
 from vdbo.audio_io import MUSDB_SAMPLE_RATE, read_wav_float
 from vdbo.errors import InputError
+from vdbo.separators.checks import check_separated
 from vdbo.separators.kinds import get_kind
 
 if TYPE_CHECKING:
@@ -70,13 +71,20 @@ def separate_track(
     track_dir: Path,
     device: str = "cpu",
     model: SeparationModel | None = None,
+    name: str | None = None,
 ) -> dict[str, np.ndarray]:
-    """Stems ``{stem: (2, samples) float32}`` of one track for a separator spec."""
+    """Stems ``{stem: (2, samples) float32}`` of one track for a separator spec.
+
+    Every kind's stems are checked (:func:`check_separated`; ``name`` names the
+    separator in the message), so NaN, inf or a wrong shape never reach a FLAC.
+    """
     track_dir = Path(track_dir)
     kind = get_kind(spec["kind"])
-    if not kind.uses_model:
-        return kind.separate(spec, track_dir, device)
     mixture = read_wav_float(track_dir / "mixture.wav")
-    if model is None:
-        model = load_model(spec, device)
-    return separate_with_model(model, mixture, device)
+    if kind.uses_model:
+        model = model or load_model(spec, device)
+        stems = separate_with_model(model, mixture, device)
+    else:
+        stems = kind.separate(spec, track_dir, device)
+    check_separated(stems, mixture.shape[0], name or kind.name, track_dir.name)
+    return stems
