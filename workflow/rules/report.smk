@@ -13,7 +13,7 @@ rule plot_stem_means:
             category="Scores",
         ),
     params:
-        separators=enabled_separators(),
+        separators=scored_systems(),
     log:
         "results/logs/plot/stem_means.log",
     benchmark:
@@ -37,7 +37,7 @@ rule plot_heatmap:
             category="Scores",
         ),
     params:
-        separators=enabled_separators(),
+        separators=scored_systems(),
     log:
         "results/logs/plot/heatmap.log",
     benchmark:
@@ -61,7 +61,7 @@ rule plot_hearing_loss:
             category="Hearing loss",
         ),
     params:
-        separators=enabled_separators(),
+        separators=scored_systems(),
         audiograms=lambda w: {lid: dict(a) for lid, a in listeners().items()},
     log:
         "results/logs/plot/hearing_loss.log",
@@ -159,7 +159,7 @@ rule report_tables:
             category="Scores",
         ),
     params:
-        separators=enabled_separators(),
+        separators=scored_systems(),
         remix_keys=remix_table_keys(),
     log:
         "results/logs/plot/summary_tables.log",
