@@ -68,6 +68,17 @@ class MemoryBudgetError(UserFacingError, RuntimeError):
     """A job's audio needs more memory than the job was given."""
 
 
+def scoring_job_segment(
+    segment, reference: str | Path, engine: str, mem_mb: float | None
+) -> tuple[float, float] | None:
+    """A scoring job's segment (the rule's param) as a tuple, after checking that
+    the audio it scores (the segment, or the whole ``reference``) fits ``mem_mb``."""
+    segment = None if segment is None else tuple(segment)
+    seconds = audio_seconds(reference) if segment is None else segment[1] - segment[0]
+    check_scoring_budget(seconds, engine, mem_mb)
+    return segment
+
+
 def check_scoring_budget(seconds: float, engine: str, mem_mb: float | None) -> None:
     """Fail at the start of a scoring job that would outgrow its memory budget.
 

@@ -3,19 +3,18 @@
 from pathlib import Path
 
 from vdbo.jobs import run_job
-from vdbo.resources import audio_seconds, check_scoring_budget
+from vdbo.resources import scoring_job_segment
 from vdbo.scoring import score_pair_files, write_pair_checks, write_pair_scores
 
 
 def main(sm):
     w = sm.wildcards
-    segment = None if sm.params.segment is None else tuple(sm.params.segment)
-    seconds = (
-        audio_seconds(sm.input.references[0])
-        if segment is None
-        else segment[1] - segment[0]
+    segment = scoring_job_segment(
+        sm.params.segment,
+        sm.input.references[0],
+        sm.params.engine,
+        sm.resources.get("mem_mb"),
     )
-    check_scoring_budget(seconds, sm.params.engine, sm.resources.get("mem_mb"))
     result = score_pair_files(
         w.song,
         w.listener,

@@ -3,20 +3,19 @@
 from pathlib import Path
 
 from vdbo.jobs import run_job
-from vdbo.resources import audio_seconds, check_scoring_budget
+from vdbo.resources import scoring_job_segment
 from vdbo.scoring import score_pair, write_pair_scores
 from vdbo.submission_intake import cropped, score_cropped_pair
 
 
 def main(sm):
     w = sm.wildcards
-    segment = None if sm.params.segment is None else tuple(sm.params.segment)
-    seconds = (
-        audio_seconds(sm.input.references[0])
-        if segment is None
-        else segment[1] - segment[0]
+    segment = scoring_job_segment(
+        sm.params.segment,
+        sm.input.references[0],
+        sm.params.engine,
+        sm.resources.get("mem_mb"),
     )
-    check_scoring_budget(seconds, sm.params.engine, sm.resources.get("mem_mb"))
     args = (w.song, w.listener, dict(sm.params.listener), sm.params.split)
     paths = (Path(sm.params.music_dir), Path(sm.params.root))
     spec = {"kind": sm.params.kind, "cropped": sm.params.cropped}

@@ -100,9 +100,8 @@ def haaqi_v1(
     threads: int | None = None,
 ):
     """Same arguments and results as ``clarity.evaluator.haaqi.haaqi.haaqi_v1``."""
-    if not (_one_real_channel(reference) and _one_real_channel(processed)):
-        # A stereo, channels-first, scalar or complex signal: the official code
-        # raises its own error (or, for complex, returns its own score).
+
+    def official_haaqi():
         return official.haaqi_v1(
             reference,
             reference_freq,
@@ -115,6 +114,11 @@ def haaqi_v1(
             add_noise,
             segment_covariance,
         )
+
+    if not (_one_real_channel(reference) and _one_real_channel(processed)):
+        # A stereo, channels-first, scalar or complex signal: the official code
+        # raises its own error (or, for complex, returns its own score).
+        return official_haaqi()
     ear = front_end(
         reference, reference_freq, processed, processed_freq, hearing_loss, level1
     )
@@ -123,18 +127,7 @@ def haaqi_v1(
         or ear.nsamp < MIN_FAST_SAMPLES
         or not np.array_equal(ear.center_freq, ear.center_freq_control)
     ):
-        return official.haaqi_v1(
-            reference,
-            reference_freq,
-            processed,
-            processed_freq,
-            hearing_loss,
-            equalisation,
-            level1,
-            silence_threshold,
-            add_noise,
-            segment_covariance,
-        )
+        return official_haaqi()
     release_fft_plans()  # of the front end's long one-off FFTs
     nchan, nsamp, fs = ear.nchan, ear.nsamp, ear.freq_sample
     segment_size = 8  # envelope smoothing segment, ms
