@@ -71,8 +71,7 @@ def summarise(
     """Mean HAAQI per separator, overall and per stem (left and right averaged).
 
     ``skipped_cells`` counts stem-ears left out for a silent reference (nan cells),
-    ``quiet_cells`` those scored with a reference below -90 dBFS (from ``checks``;
-    empty for a system without checks, such as a received submission).
+    ``quiet_cells`` those scored with a reference below -90 dBFS (from ``checks``).
     """
     rows = []
     for separator, path in tables.items():
@@ -86,7 +85,7 @@ def summarise(
                 else np.nan
             )
         row["skipped_cells"] = int(t[OFFICIAL_COLUMNS[3:]].isna().to_numpy().sum())
-        if checks is not None and separator in checks:
+        if checks is not None:
             found = json.loads(Path(checks[separator]).read_text())
             row["quiet_cells"] = int(found["quiet_cells"])
         rows.append(row)

@@ -41,7 +41,7 @@ from vdbo import (
     STEMS,
 )
 from vdbo.errors import InputError
-from vdbo.scoring import score_pair
+from vdbo.scoring import PairResult, score_pair_checked
 from vdbo.submission import EVALUATION_DIR as DEFAULT_BASE_DIR
 
 DEFAULT_MAX_MEMBERS = 100_000
@@ -386,7 +386,8 @@ def score_cropped_pair(
     segment: tuple[float, float],
     engine: str = "official",
     threads: int | None = None,
-) -> tuple[float, dict[str, float]]:
+    silent_reference: str = "error",
+) -> PairResult:
     """The official scores of a pair whose enhanced stems hold only ``segment``.
 
     Checks that each stem holds the segment, then scores it as the evaluation mode
@@ -414,7 +415,7 @@ def score_cropped_pair(
                     "set `cropped: false` on this submission if its stems hold whole "
                     "songs, or check scoring.segments_file",
                 )
-    return score_pair(
+    return score_pair_checked(
         song,
         listener_id,
         listener,
@@ -425,4 +426,5 @@ def score_cropped_pair(
         engine,
         threads,
         enhanced_cropped=True,
+        silent_reference=silent_reference,
     )

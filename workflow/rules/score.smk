@@ -61,7 +61,7 @@ rule summary:
     input:
         scores=expand("results/scores/{separator}.csv", separator=scored_systems()),
         checks=expand(
-            "results/scores/{separator}.checks.json", separator=enabled_separators()
+            "results/scores/{separator}.checks.json", separator=scored_systems()
         ),
         remix=remix_tables(),
     output:
@@ -72,7 +72,6 @@ rule summary:
         remix="results/remix_summary.csv",
     params:
         separators=scored_systems(),
-        checked=enabled_separators(),
         remix_keys=remix_table_keys(),
     log:
         "results/logs/summary.log",

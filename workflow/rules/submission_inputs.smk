@@ -41,9 +41,9 @@ def submission_segment(wildcards):
     return test_segments(wildcards.song)["objective_evaluation"]
 
 
-def submission_pair_scores(wildcards):
+def submission_pair_scores(wildcards, suffix="csv"):
     return [
-        f"results/scores/{wildcards.submission}/{lid}/{song}.csv"
+        f"results/scores/{wildcards.submission}/{lid}/{song}.{suffix}"
         for song in songs()
         for lid in listeners()
     ]

@@ -38,7 +38,8 @@ rule score_submission:
         checked="results/submissions/{submission}",
         references=reference_stems,
     output:
-        "results/scores/{submission}/{listener}/{song}.csv",
+        csv="results/scores/{submission}/{listener}/{song}.csv",
+        checks="results/scores/{submission}/{listener}/{song}.checks.json",
     params:
         listener=listener_audiogram,
         split=lambda w: songs()[w.song],
@@ -48,6 +49,7 @@ rule score_submission:
         cropped=lambda w: submission_spec(w).get("cropped"),
         kind=lambda w: submission_spec(w)["kind"],
         engine=config["scoring"]["engine"],
+        silent_reference=config["scoring"]["silent_reference"],
     wildcard_constraints:
         submission=SUBMISSION_NAMES,
     log:
@@ -70,9 +72,11 @@ rule score_submission:
 
 rule aggregate_submission_scores:
     input:
-        submission_pair_scores,
+        scores=submission_pair_scores,
+        checks=lambda w: submission_pair_scores(w, "checks.json"),
     output:
-        "results/scores/{submission}.csv",
+        csv="results/scores/{submission}.csv",
+        checks="results/scores/{submission}.checks.json",
     wildcard_constraints:
         submission=SUBMISSION_NAMES,
     log:

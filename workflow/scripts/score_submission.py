@@ -4,7 +4,7 @@ from pathlib import Path
 
 from vdbo.jobs import run_job
 from vdbo.resources import scoring_job_segment
-from vdbo.scoring import score_pair, write_pair_scores
+from vdbo.scoring import score_pair_checked, write_pair_checks, write_pair_scores
 from vdbo.submission_intake import cropped, score_cropped_pair
 
 
@@ -19,12 +19,19 @@ def main(sm):
     args = (w.song, w.listener, dict(sm.params.listener), sm.params.split)
     paths = (Path(sm.params.music_dir), Path(sm.params.root))
     spec = {"kind": sm.params.kind, "cropped": sm.params.cropped}
-    engine = {"engine": sm.params.engine, "threads": sm.threads}
+    options = {
+        "engine": sm.params.engine,
+        "threads": sm.threads,
+        "silent_reference": sm.params.silent_reference,
+    }
     if cropped(spec):
-        score, per_stem = score_cropped_pair(*args, *paths, segment, **engine)
+        result = score_cropped_pair(*args, *paths, segment, **options)
     else:
-        score, per_stem = score_pair(*args, *paths, segment=segment, **engine)
-    write_pair_scores(Path(sm.output[0]), w.song, w.listener, score, per_stem)
+        result = score_pair_checked(*args, *paths, segment=segment, **options)
+    write_pair_checks(Path(sm.output.checks), result, sm.params.silent_reference)
+    write_pair_scores(
+        Path(sm.output.csv), w.song, w.listener, result.score, result.per_stem
+    )
 
 
 run_job(snakemake, main)

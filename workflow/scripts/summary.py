@@ -9,7 +9,7 @@ from vdbo.remix_scoring import remix_summary
 
 def main(sm):
     tables = dict(zip(sm.params.separators, map(Path, sm.input.scores), strict=True))
-    checks = dict(zip(sm.params.checked, map(Path, sm.input.checks), strict=True))
+    checks = dict(zip(sm.params.separators, map(Path, sm.input.checks), strict=True))
     remix_keys = [tuple(k) for k in sm.params.remix_keys]
     remix = remix_summary(dict(zip(remix_keys, map(Path, sm.input.remix), strict=True)))
     out = sm.output
