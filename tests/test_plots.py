@@ -128,6 +128,14 @@ def test_heatmap_cell_is_the_pair_score(score_tables, tmp_path):
     assert list(grids["umx"].index) == LIDS and list(grids["umx"].columns) == SONGS
 
 
+def test_heatmap_of_more_systems_than_a_row_holds(score_tables, tmp_path):
+    """Four systems: two rows of panels, the empty ones removed, one colour bar."""
+    tables = {**score_tables, "submitted": score_tables["mixture"]}
+    grids = scores.plot_heatmaps(tables, tmp_path / "heat4.png")
+    assert list(grids) == list(tables)
+    assert (tmp_path / "heat4.png").stat().st_size > 0
+
+
 def test_pure_tone_average_of_a_real_audiogram():
     l0066 = LISTENERS["L0066"]
     cfs = l0066["audiogram_cfs"]

@@ -44,17 +44,23 @@ def apply(environ: MutableMapping[str, str] = os.environ) -> None:
     environ.update(CPU_ENV)
 
 
-def log_settings(log: logging.Logger | None = None) -> None:
-    """Log the settings this job runs with; warn where they are not in effect."""
-    import torch
+def log_settings(log: logging.Logger | None = None, torch_job: bool = True) -> None:
+    """Log the settings this job runs with; warn where they are not in effect.
 
+    ``torch_job=False``: a job that does not load torch (oracle, mixture, stems
+    separation) logs the environment only, and stays torch-free.
+    """
     log = log or logging.getLogger("vdbo")
     have = {name: os.environ.get(name) for name in CPU_ENV}
-    capability = torch.backends.cpu.get_cpu_capability()
+    capability = TORCH_CAPABILITY
+    if torch_job:
+        import torch
+
+        capability = torch.backends.cpu.get_cpu_capability()
     log.info(
         "CPU determinism: %s; torch CPU capability %s",
         " ".join(f"{k}={v}" for k, v in have.items()),
-        capability,
+        capability if torch_job else "(torch not loaded)",
     )
     if have != CPU_ENV or capability != TORCH_CAPABILITY:
         log.warning(

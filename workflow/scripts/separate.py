@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+from vdbo.determinism import log_settings
 from vdbo.jobs import run_job
 from vdbo.separators.kinds import get_kind
 from vdbo.separators.run import separate_track
@@ -9,12 +10,11 @@ from vdbo.stems_npz import save_stems
 
 
 def main(sm):
-    if get_kind(sm.params.spec["kind"]).uses_device:
+    uses_torch = get_kind(sm.params.spec["kind"]).uses_device
+    log_settings(torch_job=uses_torch)
+    if uses_torch:
         import torch  # the CPU-only kinds (oracle, mixture, stems) start without it
 
-        from vdbo.determinism import log_settings
-
-        log_settings()
         torch.set_num_threads(sm.threads)
     stems = separate_track(
         sm.params.spec,

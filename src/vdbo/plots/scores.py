@@ -171,6 +171,7 @@ def plot_heatmaps(
                     fontsize=8,
                     color="black" if v > 0.6 else "white",
                 )
+    used = list(axes.flat)[:n]
     for ax in list(axes.flat)[n:]:
         ax.remove()
     for ax in axes[:, 0]:
@@ -178,7 +179,7 @@ def plot_heatmaps(
     for ax in axes[-1, :]:
         ax.set_xlabel("song")
     if image is not None:
-        fig.colorbar(image, ax=axes.ravel().tolist(), label="HAAQI (0-1)", shrink=0.8)
+        fig.colorbar(image, ax=used, label="HAAQI (0-1)", shrink=0.8)
     fig.suptitle("HAAQI per listener-song pair (mean of the 8 stem-ear scores)")
     style.save(fig, out)
     return grids
