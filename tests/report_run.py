@@ -28,11 +28,6 @@ def report_config(data: Path) -> dict:
             "oracle": {"kind": "oracle"},
             "mixture": {"kind": "mixture"},
             "tiny": {"kind": "trained", "trained_model": "tiny"},
-            "demo_umx": {
-                "kind": "trained",
-                "trained_model": "demo_umx",
-                "enabled": False,
-            },
         },
         "training": {"models": {"tiny": {"validation_songs": 1, "settings": SETTINGS}}},
         "scoring": {

@@ -100,13 +100,6 @@ def test_the_separate_job_stops_and_writes_nothing(tmp_path):
     config = {
         "data": {"root": str(data), "build_demo": False},
         "separators": {
-            "oracle": {"kind": "oracle", "enabled": False},
-            "mixture": {"kind": "mixture", "enabled": False},
-            "demo_umx": {
-                "kind": "trained",
-                "trained_model": "demo_umx",
-                "enabled": False,
-            },
             "diverged": {
                 "kind": "trained",
                 "checkpoint": str(nan_checkpoint(tmp_path / "model.pt")),

@@ -21,13 +21,7 @@ def config(data, policy):
         "data": {"root": str(data), "build_demo": False},
         "separators": {
             "oracle": {"kind": "oracle"},
-            "mixture": {"kind": "mixture", "enabled": False},
-            "demo_umx": {
-                "kind": "trained",
-                "trained_model": "demo_umx",
-                "enabled": False,
-            },
-        },  # fmt: skip
+        },
         "scoring": {
             "engine": "fast",
             "verify_pairs": 0,

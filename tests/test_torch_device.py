@@ -75,13 +75,6 @@ def test_separate_and_train_jobs_on_cuda_without_a_gpu(tmp_path):
     config = {
         "data": {"root": str(data), "build_demo": False},
         "separators": {
-            "oracle": {"kind": "oracle", "enabled": False},
-            "mixture": {"kind": "mixture", "enabled": False},
-            "demo_umx": {
-                "kind": "trained",
-                "trained_model": "demo_umx",
-                "enabled": False,
-            },
             "umxhq": {"kind": "openunmix", "model": "umxhq", "niter": 0},
         },
         "training": {"models": {"tiny": {"validation_songs": 0}}},
