@@ -131,9 +131,12 @@ def test_workflow_on_slurm_requests_what_each_job_needs(slurm_cluster, tmp_path)
     assert {r["State"] for rule in jobs.values() for r in rule.values()} == {
         "COMPLETED"
     }
-    pair_rules = ("separate", "enhance", "encode", "score", "aggregate_scores")
+    pair_rules = ("separate", "enhance", "encode", "score")
     for rule in pair_rules:
         assert set(jobs[rule]) == set(SEPARATORS), rule
+    # table joins and figures run beside Snakemake (localrules), never as SLURM jobs
+    local = {"aggregate_scores", "summary", "plot_stem_means", "plot_cost"}
+    assert not local & set(jobs), sorted(jobs)
 
     separate = jobs["separate"]
     assert tres(separate["umxhq"], "ReqTRES").get("gres/gpu") == "1", separate

@@ -3,6 +3,19 @@
 # results/plots/ and, through report(), into `snakemake --report`.
 
 
+# A few seconds and ~120 MB each over CSVs of a few kB: beside Snakemake, never
+# cluster jobs (a queue wait would outlast them).
+localrules:
+    plot_stem_means,
+    plot_heatmap,
+    plot_hearing_loss,
+    plot_remix,
+    plot_training,
+    plot_cost,
+    report_tables,
+    report_config,
+
+
 rule plot_stem_means:
     input:
         separator_tables(),

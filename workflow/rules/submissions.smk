@@ -7,6 +7,10 @@
 include: "submission_inputs.smk"
 
 
+localrules:
+    aggregate_submission_scores,  # a table join of a few kB, never a cluster job
+
+
 rule unpack_submission:
     input:
         submission_source,
