@@ -36,10 +36,10 @@ from pathlib import Path, PurePosixPath
 from vdbo import (
     MUSDB_SAMPLE_RATE,
     REMIX_SAMPLE_RATE,
-    SIDES,
     STEM_SAMPLE_RATE,
-    STEMS,
+    layout,
 )
+from vdbo.atomic import write_text
 from vdbo.errors import InputError
 from vdbo.scoring import PairResult, score_pair_checked
 from vdbo.submission import EVALUATION_DIR as DEFAULT_BASE_DIR
@@ -58,13 +58,12 @@ def cropped(spec: dict) -> bool:
 
 def expected_files(listener: str, song: str) -> dict[str, str]:
     """``{relative path: role}`` of one pair's files; role is stem, scale or remix."""
-    folder = f"{listener}/{song}/{listener}_{song}"
     files = {}
-    for stem in STEMS:
-        for side in SIDES:
-            files[f"{folder}_{side}_{stem}.flac"] = "stem"
-            files[f"{folder}_{side}_{stem}.txt"] = "scale"
-    files[f"{folder}_remix.flac"] = "remix"
+    for channel in layout.STEM_CHANNELS:
+        stem = layout.stem_file("", listener, song, channel)
+        files[stem.as_posix()] = "stem"
+        files[stem.with_suffix(".txt").as_posix()] = "scale"
+    files[layout.remix_file("", listener, song).as_posix()] = "remix"
     return files
 
 
@@ -367,13 +366,7 @@ def unpack_zip(
 
 def write_manifest(path: Path, source: Path, roles: dict[str, str]) -> None:
     """The checked submission's file list, written atomically (a job's output)."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(
-        json.dumps({"source": str(source), "files": roles}, indent=1), encoding="utf-8"
-    )
-    tmp.replace(path)
+    write_text(path, json.dumps({"source": str(source), "files": roles}, indent=1))
 
 
 def score_cropped_pair(
@@ -400,21 +393,19 @@ def score_cropped_pair(
     seconds = (
         int(segment[1] * MUSDB_SAMPLE_RATE) - int(segment[0] * MUSDB_SAMPLE_RATE)
     ) / MUSDB_SAMPLE_RATE
-    for side in SIDES:
-        for stem in STEMS:
-            name = f"{listener_id}_{song}_{side}_{stem}.flac"
-            path = enhanced_root / listener_id / song / name
-            if not path.is_file():
-                raise InputError(path, "enhanced stem not found", "check it")
-            held = soundfile.info(str(path)).frames / STEM_SAMPLE_RATE
-            if abs(held - seconds) > SEGMENT_TOLERANCE_S:
-                raise InputError(
-                    path,
-                    f"holds {held:.3f} s, the objective-evaluation segment "
-                    f"{segment[0]}-{segment[1]} s is {seconds:.3f} s",
-                    "set `cropped: false` on this submission if its stems hold whole "
-                    "songs, or check scoring.segments_file",
-                )
+    for channel in layout.STEM_CHANNELS:
+        path = layout.stem_file(enhanced_root, listener_id, song, channel)
+        if not path.is_file():
+            raise InputError(path, "enhanced stem not found", "check it")
+        held = soundfile.info(str(path)).frames / STEM_SAMPLE_RATE
+        if abs(held - seconds) > SEGMENT_TOLERANCE_S:
+            raise InputError(
+                path,
+                f"holds {held:.3f} s, the objective-evaluation segment "
+                f"{segment[0]}-{segment[1]} s is {seconds:.3f} s",
+                "set `cropped: false` on this submission if its stems hold whole "
+                "songs, or check evaluation.segments_file",
+            )
     return score_pair_checked(
         song,
         listener_id,
