@@ -1,5 +1,6 @@
 """vdbo.official: the recipe's numpy functions, identical, without importing torch."""
 
+import importlib
 import subprocess
 import sys
 import warnings
@@ -7,7 +8,14 @@ import warnings
 import numpy as np
 import pytest
 
-from vdbo.official import BASELINE_ENHANCE, enhance_function, official
+from vdbo.official import (
+    BASELINE_ENHANCE,
+    BASELINE_EVALUATE,
+    enhance_function,
+    evaluate_function,
+    official,
+    replaced,
+)
 
 NAMES = [
     "map_to_dict",
@@ -15,24 +23,71 @@ NAMES = [
     "remix_signal",
     "save_flac_signal",
 ]
+EVALUATE_NAMES = ["_evaluate_song_listener", "set_song_seed"]
+"""The evaluation functions the score, verify_scores and remix_haaqi jobs call."""
+
+
+def _imported(module):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # hydra version_base notice
+        return importlib.import_module(module)
 
 
 @pytest.fixture(scope="module")
 def recipe():
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", UserWarning)  # hydra version_base notice
-        import recipes.cad1.task1.baseline.enhance as module
-    return module
+    return _imported(BASELINE_ENHANCE)
 
 
-@pytest.mark.parametrize("name", [*NAMES, "apply_baseline_ha"])
-def test_same_code_as_the_imported_recipe(recipe, name):
-    ours, theirs = enhance_function(name), getattr(recipe, name)
+def _assert_same_code(ours, theirs, module):
     for attr in ("co_code", "co_consts", "co_names", "co_varnames", "co_linetable"):
         assert getattr(ours.__code__, attr) == getattr(theirs.__code__, attr), attr
     assert ours.__code__.co_filename == theirs.__code__.co_filename
     assert ours.__defaults__ == theirs.__defaults__
-    assert ours.__module__ == theirs.__module__ == BASELINE_ENHANCE
+    assert ours.__module__ == theirs.__module__ == module
+
+
+@pytest.mark.parametrize("name", [*NAMES, "apply_baseline_ha"])
+def test_same_code_as_the_imported_recipe(recipe, name):
+    _assert_same_code(enhance_function(name), getattr(recipe, name), BASELINE_ENHANCE)
+
+
+@pytest.mark.parametrize("name", EVALUATE_NAMES)
+def test_same_code_as_the_imported_evaluation(name):
+    module = _imported(BASELINE_EVALUATE)
+    ours, theirs = evaluate_function(name), getattr(module, name)
+    _assert_same_code(ours, theirs, BASELINE_EVALUATE)
+    for used in ("compute_haaqi", "read_flac_signal", "resample", "compute_rms"):
+        assert ours.__globals__.get(used, getattr(module, used)) is getattr(
+            module, used
+        )
+
+
+def test_results_file_writes_the_official_csv(tmp_path):
+    theirs = _imported(BASELINE_EVALUATE).ResultsFile
+    for who, cls in (("ours", evaluate_function("ResultsFile")), ("theirs", theirs)):
+        results = cls(str(tmp_path / f"{who}.csv"))
+        results.write_header()
+        per_stem = {f"{side}_{stem}": 0.1 * n for n, (side, stem) in enumerate(
+            (side, stem) for stem in ("vocals", "drums", "bass", "other")
+            for side in ("left", "right")
+        )}  # fmt: skip
+        results.add_result("L0001", "A - B", 0.25, per_stem)
+    assert (tmp_path / "ours.csv").read_bytes() == (
+        tmp_path / "theirs.csv"
+    ).read_bytes()
+
+
+def test_replaced_is_scoped():
+    original = evaluate_function("_evaluate_song_listener").__globals__["compute_haaqi"]
+    with replaced(BASELINE_EVALUATE, "compute_haaqi", len):
+        assert (
+            evaluate_function("_evaluate_song_listener").__globals__["compute_haaqi"]
+            is len
+        )
+    assert (
+        evaluate_function("_evaluate_song_listener").__globals__["compute_haaqi"]
+        is original
+    )
 
 
 def test_imported_names_are_the_recipes(recipe):
@@ -92,6 +147,19 @@ def test_non_model_jobs_do_not_import_torch():
         "from vdbo.official import enhance_function\n"
         f"for n in {NAMES!r}: enhance_function(n)\n"
         "heavy = sorted({'torch', 'torchaudio', 'hydra'} & set(sys.modules))\n"
+        "assert not heavy, heavy\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_scoring_jobs_import_neither_hydra_nor_pandas():
+    """score, verify_scores and remix_haaqi: what their scripts and work import."""
+    code = (
+        "import sys\n"
+        "import vdbo.scoring, vdbo.remix_scoring, vdbo.haaqi\n"
+        "from vdbo.official import evaluate_function\n"
+        f"for n in {[*EVALUATE_NAMES, 'ResultsFile']!r}: evaluate_function(n)\n"
+        "heavy = sorted({'torch', 'hydra', 'pandas'} & set(sys.modules))\n"
         "assert not heavy, heavy\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)

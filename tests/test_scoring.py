@@ -62,19 +62,23 @@ def test_segment_past_the_end_is_an_error(tmp_path):
 
 
 def test_engine_swap_is_scoped():
-    import recipes.cad1.task1.baseline.evaluate as official
     from clarity.evaluator.haaqi import compute_haaqi
 
     from vdbo.haaqi import compute_haaqi as fast
+    from vdbo.official import evaluate_function
+
+    def called():
+        """The compute_haaqi the official evaluation calls now."""
+        return evaluate_function("_evaluate_song_listener").__globals__["compute_haaqi"]
 
     with haaqi_engine("fast"):
-        assert official.compute_haaqi is fast
+        assert called() is fast
     with haaqi_engine("fast", threads=1):
-        assert official.compute_haaqi.func is fast
-        assert official.compute_haaqi.keywords == {"threads": 1}
-    assert official.compute_haaqi is compute_haaqi
+        assert called().func is fast
+        assert called().keywords == {"threads": 1}
+    assert called() is compute_haaqi
     with haaqi_engine("official"):
-        assert official.compute_haaqi is compute_haaqi
+        assert called() is compute_haaqi
 
 
 def test_aggregation_keeps_official_columns_and_order(tmp_path):
@@ -114,3 +118,36 @@ def test_declared_files_give_the_folders_the_official_evaluation_reads():
         declared_folders(song, lid, moved, refs)
     with pytest.raises(InputError, match="4 references"):
         declared_folders(song, lid, stems[:7], refs)
+
+
+def test_evaluation_config_has_every_key_the_official_function_reads():
+    import ast
+    import inspect
+
+    from vdbo.official import evaluate_function
+    from vdbo.scoring import evaluation_config
+
+    source = inspect.getsource(evaluate_function("_evaluate_song_listener"))
+    chains = set()
+    for node in ast.walk(ast.parse(source)):
+        parts = []
+        while isinstance(node, ast.Attribute):
+            parts.insert(0, node.attr)
+            node = node.value
+        if isinstance(node, ast.Name) and node.id == "config" and parts:
+            chains.add(tuple(parts))
+    chains = {c for c in chains if not any(o[: len(c)] == c != o for o in chains)}
+    # Exactly these: a pyclarity that reads another key fails here.
+    assert chains == {
+        ("path", "music_dir"),
+        ("evaluate", "set_random_seed"),
+        ("sample_rate",),
+        ("stem_sample_rate",),
+    }
+    config = evaluation_config(Path("/music"))
+    for chain in chains:
+        value = config
+        for attr in chain:
+            value = getattr(value, attr)
+    assert config.path.music_dir == "/music"
+    assert (config.sample_rate, config.stem_sample_rate) == (44100, 24000)

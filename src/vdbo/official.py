@@ -1,9 +1,12 @@
-"""The official recipe's numpy functions, without the torch import of their module.
+"""The official recipe's numpy functions, without the heavy imports of their modules.
 
 ``recipes.cad1.task1.baseline.enhance`` imports torch, torchaudio and hydra at module
 level (about 3 s and 900 MB per job), although the functions the enhance, encode and
 remix jobs call from it (``map_to_dict``, ``process_stems_for_listener``,
-``remix_signal``, ``save_flac_signal``) are plain numpy. :func:`official` compiles
+``remix_signal``, ``save_flac_signal``) are plain numpy. Its ``evaluate`` imports
+hydra, omegaconf and pandas (about 0.6 s per score job) for its command-line entry
+point only; the score jobs call ``_evaluate_song_listener``, ``set_song_seed`` and
+``ResultsFile``. :func:`official` compiles
 such a function from the installed pyclarity's own source file and binds only the
 module-level names it uses, each resolved the same way (an import, another function,
 an assignment such as ``logger``). Nothing is copied: a pyclarity upgrade is picked up
@@ -16,21 +19,42 @@ from __future__ import annotations
 
 import ast
 import builtins
+import contextlib
 import functools
 import importlib
 import importlib.util
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 BASELINE_ENHANCE = "recipes.cad1.task1.baseline.enhance"
+BASELINE_EVALUATE = "recipes.cad1.task1.baseline.evaluate"
 
-HEAVY_MODULES = frozenset({"torch", "torchaudio", "hydra", "omegaconf"})
+HEAVY_MODULES = frozenset({"torch", "torchaudio", "hydra", "omegaconf", "pandas"})
 """Top-level packages whose import is what this module avoids."""
 
 
 def enhance_function(name: str) -> Any:
     """A function of the official ``recipes.cad1.task1.baseline.enhance``."""
     return official(BASELINE_ENHANCE, name)
+
+
+def evaluate_function(name: str) -> Any:
+    """A function or class of the official ``recipes.cad1.task1.baseline.evaluate``."""
+    return official(BASELINE_EVALUATE, name)
+
+
+@contextlib.contextmanager
+def replaced(module: str, name: str, value: Any) -> Iterator[None]:
+    """Within the block, the official functions of ``module`` find ``value`` under the
+    global ``name`` (for example the ``compute_haaqi`` the evaluation calls)."""
+    namespace = _Module.get(module).namespace
+    original = _Module.get(module).resolve(name)
+    namespace[name] = value
+    try:
+        yield
+    finally:
+        namespace[name] = original
 
 
 @functools.cache

@@ -8,12 +8,16 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
 from vdbo.audio_io import read_wav_float
+from vdbo.official import evaluate_function
 from vdbo.scoring import fast_haaqi
+
+if TYPE_CHECKING:  # pandas only for the tables: a remix_haaqi job starts without it
+    import pandas as pd
 
 STAT_COLUMNS = [
     "song",
@@ -42,7 +46,6 @@ def score_remix(
     ``skipped`` (sides with a silent reference, nan) and ``quiet`` (sides scored with a
     reference below -90 dBFS RMS) counts."""
     from clarity.utils.flac_encoder import read_flac_signal
-    from recipes.cad1.task1.baseline.evaluate import set_song_seed
 
     from vdbo.remix import remix_haaqi
     from vdbo.remix.objective import reference_levels
@@ -51,7 +54,7 @@ def score_remix(
     signal, rate = read_flac_signal(Path(flac))
     stems = {stem: read_wav_float(path) for stem, path in references.items()}
     compute = fast_haaqi(threads) if engine == "fast" else None
-    set_song_seed(song)
+    evaluate_function("set_song_seed")(song)
     scores = remix_haaqi(
         signal, int(rate), stems, gains_db, listener, segment=segment,
         compute_haaqi=compute, silent_reference=silent_reference,
@@ -65,6 +68,8 @@ def score_remix(
 
 def remix_table(pair_jsons: list[Path]) -> pd.DataFrame:
     """One row per pair: level statistics, gains per stem and side, HAAQI if scored."""
+    import pandas as pd
+
     rows = []
     for path in pair_jsons:
         stats = json.loads(Path(path).read_text())
@@ -77,6 +82,8 @@ def remix_table(pair_jsons: list[Path]) -> pd.DataFrame:
 
 def remix_summary(tables: dict[tuple[str, str], Path]) -> pd.DataFrame:
     """Per (strategy, separator): loudness spread across listeners, peaks, HAAQI."""
+    import pandas as pd
+
     rows = []
     for (strategy, separator), path in tables.items():
         t = pd.read_csv(path)

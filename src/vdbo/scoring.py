@@ -27,6 +27,7 @@ import math
 import tempfile
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from types import SimpleNamespace
 from typing import NamedTuple
 
 import numpy as np
@@ -36,6 +37,7 @@ from vdbo import MUSDB_SAMPLE_RATE, SIDES, STEM_SAMPLE_RATE, STEMS, layout
 from vdbo.atomic import atomic_output, write_text
 from vdbo.audio_io import read_wav_int16
 from vdbo.errors import InputError, UserFacingError
+from vdbo.official import BASELINE_EVALUATE, evaluate_function, replaced
 
 ENGINES = ("official", "fast")
 SILENT_POLICIES = ("error", "skip")
@@ -61,8 +63,6 @@ def fast_haaqi(threads: int | None = None):
 @contextlib.contextmanager
 def haaqi_engine(engine: str, threads: int | None = None) -> Iterator[None]:
     """Make the official evaluation call the chosen ``compute_haaqi``."""
-    import recipes.cad1.task1.baseline.evaluate as official
-
     if engine == "official":
         yield
         return
@@ -70,12 +70,8 @@ def haaqi_engine(engine: str, threads: int | None = None) -> Iterator[None]:
         raise InputError(
             None, f"unknown HAAQI engine {engine!r}", f"use one of {ENGINES}"
         )
-    original = official.compute_haaqi
-    official.compute_haaqi = fast_haaqi(threads)
-    try:
+    with replaced(BASELINE_EVALUATE, "compute_haaqi", fast_haaqi(threads)):
         yield
-    finally:
-        official.compute_haaqi = original
 
 
 def _crop_flac(src: Path, dst: Path, start: int, end: int) -> None:
@@ -216,9 +212,7 @@ def skipping_silent_references(expected: list[str]) -> Iterator[None]:
     """Make the official evaluation return nan, without any HAAQI work, for each call
     whose reference is silent (infinite ``level1``), and check these are ``expected``.
     """
-    import recipes.cad1.task1.baseline.evaluate as official
-
-    inner = official.compute_haaqi
+    inner = evaluate_function("compute_haaqi")
     skipped = []
 
     def compute_haaqi(**kwargs):
@@ -227,11 +221,8 @@ def skipping_silent_references(expected: list[str]) -> Iterator[None]:
             return math.nan
         return inner(**kwargs)
 
-    official.compute_haaqi = compute_haaqi
-    try:
+    with replaced(BASELINE_EVALUATE, "compute_haaqi", compute_haaqi):
         yield
-    finally:
-        official.compute_haaqi = inner
     if len(skipped) != len(expected):
         raise RuntimeError(
             f"skipped {len(skipped)} HAAQI calls, expected {len(expected)} "
@@ -262,6 +253,17 @@ def _stage_segment(
             b,
         )
     return music, out_root
+
+
+def evaluation_config(music_dir: Path) -> SimpleNamespace:
+    """The keys ``_evaluate_song_listener`` reads from its hydra config, as attributes
+    (what a ``DictConfig`` gives it; omegaconf itself is not imported for four keys)."""
+    return SimpleNamespace(
+        path=SimpleNamespace(music_dir=str(music_dir)),
+        sample_rate=MUSDB_SAMPLE_RATE,
+        stem_sample_rate=STEM_SAMPLE_RATE,
+        evaluate=SimpleNamespace(set_random_seed=True),
+    )
 
 
 class PairResult(NamedTuple):
@@ -306,9 +308,7 @@ def score_pair_checked(
     44100)]``, which the official evaluation then resamples to 24 kHz.
     ``silent_reference``: ``scoring.silent_reference`` (error or skip).
     """
-    from omegaconf import OmegaConf
-    from recipes.cad1.task1.baseline.evaluate import _evaluate_song_listener
-
+    evaluate_song_listener = evaluate_function("_evaluate_song_listener")
     music_dir, enhanced_root = Path(music_dir), Path(enhanced_root)
     for channel in layout.STEM_CHANNELS:
         path = layout.stem_file(enhanced_root, listener_id, song, channel)
@@ -330,20 +330,13 @@ def score_pair_checked(
             music_dir, enhanced_root = _stage_segment(
                 Path(tmp), music_dir, split, song, listener_id, enhanced_root, segment
             )
-        config = OmegaConf.create(
-            {
-                "path": {"music_dir": str(music_dir)},
-                "sample_rate": MUSDB_SAMPLE_RATE,
-                "stem_sample_rate": STEM_SAMPLE_RATE,
-                "evaluate": {"set_random_seed": True},
-            }
-        )
+        config = evaluation_config(music_dir)
         with contextlib.ExitStack() as stack:
             stack.enter_context(haaqi_engine(engine, threads))
             if skipped:
                 stack.enter_context(skipping_silent_references(skipped))
                 stack.enter_context(np.errstate(divide="ignore"))  # log10(0)
-            score, per_stem = _evaluate_song_listener(
+            score, per_stem = evaluate_song_listener(
                 song, listener_id, config, split, listener, enhanced_root
             )
     if skipped:
@@ -430,10 +423,8 @@ def write_pair_scores(
     path: Path, song: str, listener_id: str, score: float, per_stem: dict[str, float]
 ) -> None:
     """One-row CSV in the official columns, written by the official ``ResultsFile``."""
-    from recipes.cad1.task1.baseline.evaluate import ResultsFile
-
     with atomic_output(path) as tmp:
-        results = ResultsFile(str(tmp))
+        results = evaluate_function("ResultsFile")(str(tmp))
         results.write_header()
         results.add_result(listener_id, song, score=score, instruments_scores=per_stem)
 
@@ -444,9 +435,10 @@ class ScoreMismatch(UserFacingError, RuntimeError):
 
 def verify_against(fast_csv: Path, score: float, per_stem: dict[str, float]) -> None:
     """Check a pair's scores (written by the fast engine) equal the official ones."""
-    import pandas as pd
+    import csv
 
-    row = pd.read_csv(fast_csv, dtype=str).iloc[0]
+    with open(fast_csv, encoding="utf-8", newline="") as f:
+        row = next(csv.DictReader(f))
     expected = {"score": score, **per_stem}
     differ = {
         k: (row[k], repr(v))
