@@ -20,6 +20,7 @@ from vdbo.remix import remix_haaqi
 from vdbo.scoring import (
     reference_levels,
     score_pair_checked,
+    skipping_silent_references,
     verify_against,
     write_pair_scores,
 )
@@ -174,3 +175,25 @@ def test_remix_haaqi_with_a_silent_side(caplog):
     print(caplog.text)
     assert math.isnan(scores["left"]) and scores["right"] == scores["mean"] == 0.5
     assert len(calls) == 1 and list(calls[0]["audiogram"]) == [20] * 8
+
+
+def test_skipping_keeps_the_chosen_engine_for_the_other_calls():
+    """The skip wraps the compute_haaqi the evaluation calls at that moment (the fast
+    engine under ``haaqi_engine("fast")``), not pyclarity's own."""
+    from vdbo.official import BASELINE_EVALUATE, current, evaluate_function, replaced
+
+    original = evaluate_function("compute_haaqi")  # pyclarity's, resolved first
+    calls = []
+
+    def engine(**kwargs):
+        calls.append(kwargs)
+        return 0.5
+
+    with replaced(BASELINE_EVALUATE, "compute_haaqi", engine):
+        with skipping_silent_references(["left_bass"]):
+            wrapper = current(BASELINE_EVALUATE, "compute_haaqi")
+            assert math.isnan(wrapper(level1=-math.inf))
+            assert wrapper(level1=65.0) == 0.5
+        assert current(BASELINE_EVALUATE, "compute_haaqi") is engine
+    assert current(BASELINE_EVALUATE, "compute_haaqi") is original
+    assert calls == [{"level1": 65.0}]

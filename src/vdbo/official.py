@@ -44,12 +44,18 @@ def evaluate_function(name: str) -> Any:
     return official(BASELINE_EVALUATE, name)
 
 
+def current(module: str, name: str) -> Any:
+    """What the official functions of ``module`` find under the global ``name`` now:
+    inside :func:`replaced`, the replacement (``official`` gives the original)."""
+    return _Module.get(module).resolve(name)
+
+
 @contextlib.contextmanager
 def replaced(module: str, name: str, value: Any) -> Iterator[None]:
     """Within the block, the official functions of ``module`` find ``value`` under the
     global ``name`` (for example the ``compute_haaqi`` the evaluation calls)."""
     namespace = _Module.get(module).namespace
-    original = _Module.get(module).resolve(name)
+    original = current(module, name)
     namespace[name] = value
     try:
         yield

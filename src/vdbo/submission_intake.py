@@ -384,7 +384,7 @@ def score_cropped_pair(
     """The official scores of a pair whose enhanced stems hold only ``segment``.
 
     Checks that each stem holds the segment, then scores it as the evaluation mode
-    scores its own cropped files (:func:`vdbo.scoring.score_pair` with
+    scores its own cropped files (:func:`vdbo.scoring.score_pair_checked` with
     ``enhanced_cropped``: references cut as test.py cuts the stems).
     """
     import soundfile
