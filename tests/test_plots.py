@@ -16,6 +16,7 @@ import pytest
 from scipy import stats as scistats
 
 from vdbo import SIDES, STEMS
+from vdbo.aggregate import summarise, write_summary
 from vdbo.errors import InputError
 from vdbo.plots import cost, hearing, remix, scores, tables, training
 
@@ -306,10 +307,17 @@ def test_cost_per_rule_sums_benchmark_files(tmp_path):
 
 def test_summary_and_config_pages(score_tables, tmp_path):
     out = tmp_path / "summary.html"
-    shown = tables.summary_page(score_tables, {}, out)
+    csv_path, remix_csv = tmp_path / "summary.csv", tmp_path / "remix_summary.csv"
+    write_summary(
+        summarise(score_tables), csv_path, tmp_path / "summary.md", None, remix_csv
+    )
+    shown = tables.summary_page(csv_path, remix_csv, out)
     text = out.read_text()
     assert text.count("<tr>") == 1 + len(score_tables)
     assert list(shown["haaqi"]["separator"])[0] == "oracle"
+    header = "".join(f"<th>{c}</th>" for c in rows(csv_path)[0])
+    assert header in text  # the columns of summary.csv, all of them
+    assert "summary-remix" not in text  # no remix strategies, no remix table
     cfg = tables.config_page({"scoring": {"engine": "fast"}}, tmp_path / "config.html")
     assert (
         "engine: fast" in cfg

@@ -61,7 +61,7 @@ def collect_checks(check_jsons: list[Path], out: Path) -> dict:
     for key in ("skipped_cells", "quiet_cells"):
         if total[key]:
             log.warning("%s: %d %s", out, total[key], key.replace("_", " "))
-    Path(out).write_text(json.dumps(total, indent=1))
+    write_text(out, json.dumps(total, indent=1))
     return total
 
 
@@ -106,26 +106,22 @@ def write_summary(
     summary: pd.DataFrame,
     csv_path: Path,
     md_path: Path,
-    remix: pd.DataFrame | None = None,
-    remix_csv_path: Path | None = None,
+    remix: pd.DataFrame | None,
+    remix_csv_path: Path,
 ) -> None:
     """The summary as CSV (for tools) and Markdown (for people), remixes included.
 
-    ``remix_csv_path`` (default: ``remix_summary.csv`` beside ``csv_path``) is
-    written whenever it is given, with only its header when there are no remixes, so
-    that it can be a declared output.
+    ``remix_csv_path`` is always written, with only its header when there are no
+    remixes, so that it can be a declared output.
     """
     with atomic_output(csv_path) as tmp:
         summary.to_csv(tmp, index=False, float_format="%.4f")
     text = "## HAAQI of the eight stems (official CAD1 evaluation)\n\n"
     text += markdown_table(summary)
     has_remix = remix is not None and len(remix) > 0
-    if has_remix or remix_csv_path is not None:
-        if remix_csv_path is None:
-            remix_csv_path = Path(csv_path).with_name("remix_summary.csv")
-        table = remix if has_remix else pd.DataFrame(columns=REMIX_SUMMARY_COLUMNS)
-        with atomic_output(remix_csv_path) as tmp:
-            table.to_csv(tmp, index=False, float_format="%.4f")
+    table = remix if has_remix else pd.DataFrame(columns=REMIX_SUMMARY_COLUMNS)
+    with atomic_output(remix_csv_path) as tmp:
+        table.to_csv(tmp, index=False, float_format="%.4f")
     if has_remix:
         text += "\n## Personalised remixes: loudness, peaks, remix HAAQI\n\n"
         text += markdown_table(remix)

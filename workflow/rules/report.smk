@@ -163,17 +163,14 @@ rule plot_cost:
 
 rule report_tables:
     input:
-        scores=separator_tables(),
-        remix=remix_tables(),
+        summary=rules.summary.output.csv,
+        remix=rules.summary.output.remix,
     output:
         report(
             f"{REPORT_PAGES}/summary.html",
             caption="../report/summary_tables.rst",
             category="Scores",
         ),
-    params:
-        separators=scored_systems(),
-        remix_keys=remix_table_keys(),
     log:
         "results/logs/plot/summary_tables.log",
     benchmark:

@@ -7,8 +7,6 @@ separators get fixed ones, the others take the rest in config order.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -17,6 +15,8 @@ import matplotlib
 matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt  # noqa: E402
+
+from vdbo.atomic import atomic_output  # noqa: E402
 
 OKABE_ITO = {
     "blue": "#0072B2",
@@ -95,30 +95,14 @@ def mosaic(layout: list[list[str]], width: float, height: float):
     return plt.subplot_mosaic(layout, figsize=size, layout="constrained")
 
 
-def publish(tmp: str | Path, path: str | Path) -> None:
-    """Rename a finished temp file to ``path``, readable as a normal file would be."""
-    umask = os.umask(0)
-    os.umask(umask)
-    os.chmod(tmp, 0o666 & ~umask)
-    os.replace(tmp, path)
-
-
 def save(fig, path: str | Path) -> Path:
-    """Write ``fig`` to ``path`` (format from the suffix) via a temp file and rename."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(
-        dir=path.parent, prefix=f".{path.stem}.", suffix=path.suffix
-    )
-    os.close(fd)
+    """Write ``fig`` to ``path`` atomically (format from the suffix), then close it."""
     try:
-        fig.savefig(tmp, dpi=DPI)
-        publish(tmp, path)
+        with atomic_output(path) as tmp:
+            fig.savefig(tmp, dpi=DPI)
     finally:
         plt.close(fig)
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-    return path
+    return Path(path)
 
 
 def note(ax, text: str) -> None:

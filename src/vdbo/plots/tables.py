@@ -7,16 +7,12 @@ download), so the tables a reader should see are rendered here.
 from __future__ import annotations
 
 import html
-import os
-import tempfile
 from pathlib import Path
 
 import pandas as pd
 import yaml
 
-from vdbo.aggregate import summarise
-from vdbo.plots import style
-from vdbo.remix_scoring import remix_summary
+from vdbo.atomic import write_text
 
 STYLE = """
 body { font-family: "DejaVu Sans", Arial, sans-serif; margin: 1.2em; color: #222; }
@@ -58,35 +54,21 @@ def page(title: str, body: str) -> str:
     )
 
 
-def write_text(path: str | Path, text: str) -> Path:
-    """Write ``text`` to ``path`` via a temp file and rename."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    with os.fdopen(fd, "w", encoding="utf-8") as f:
-        f.write(text)
-    style.publish(tmp, path)
-    return path
-
-
 def summary_page(
-    scores: dict[str, str | Path],
-    remix: dict[tuple[str, str], str | Path],
-    out: str | Path,
+    summary_csv: str | Path, remix_csv: str | Path, out: str | Path
 ) -> dict[str, pd.DataFrame]:
-    """The summary tables of ``results/summary.md`` as one HTML page.
-
-    Computed by the same functions as ``results/summary.csv`` (vdbo.aggregate,
-    vdbo.remix_scoring) from the same CSVs. Returns the tables shown.
-    """
-    tables = {"haaqi": summarise(dict(scores))}
+    """The summary tables of ``results/summary.md`` as one HTML page, read from the
+    summary job's CSVs (``results/summary.csv``, ``results/remix_summary.csv``), so
+    the page shows exactly its tables. Returns the tables shown."""
+    tables = {"haaqi": pd.read_csv(summary_csv)}
+    remix = pd.read_csv(remix_csv)
     body = (
         "<h2>HAAQI of the eight stems (official CAD1 evaluation)</h2>"
         '<p class="note">Mean over listener-song pairs; per stem, left and right '
         "ears averaged.</p>" + table_html(tables["haaqi"], "summary-haaqi")
     )
-    if remix:
-        tables["remix"] = remix_summary(dict(remix))
+    if len(remix):
+        tables["remix"] = remix
         body += (
             "<h2>Personalised remixes: loudness, peaks, remix HAAQI</h2>"
             '<p class="note">Per strategy and separator, over all pairs.</p>'
