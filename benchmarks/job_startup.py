@@ -49,7 +49,11 @@ JOBS = {
     "remix": ("remix.py", RESOLVE_ENHANCE, ENHANCE),
     "score (fast engine)": ("score.py", RESOLVE_EVALUATE + FAST_ENGINE, EVALUATE),
     "verify_scores": ("verify_scores.py", RESOLVE_EVALUATE, EVALUATE),
-    "remix_haaqi": ("remix_haaqi.py", RESOLVE_EVALUATE + FAST_ENGINE, EVALUATE),
+    "remix_haaqi": (
+        "remix_haaqi.py",
+        RESOLVE_EVALUATE + FAST_ENGINE + "import vdbo.remix.objective\n",
+        EVALUATE,
+    ),
 }
 HEAVY = ("torch", "hydra", "omegaconf", "pandas")
 

@@ -117,3 +117,9 @@ def test_remix_and_training_defaults_have_one_home_the_schema():
 def test_remix_and_training_keys_are_checked_by_the_schema(resolve, given, message):
     with pytest.raises(InputError, match=message):
         resolve(given)
+
+
+def test_schema_loads_as_pyyaml_safe_load_reads_it():
+    """vdbo.schema parses with libyaml when available: the same schema as safe_load."""
+    text = schema.SCHEMA_PATH.read_text(encoding="utf-8")
+    assert schema.load_schema() == yaml.safe_load(text)

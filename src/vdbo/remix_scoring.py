@@ -14,7 +14,7 @@ import numpy as np
 
 from vdbo.audio_io import read_wav_float
 from vdbo.official import evaluate_function
-from vdbo.scoring import fast_haaqi
+from vdbo.scoring import QUIET_DBFS, fast_haaqi
 
 if TYPE_CHECKING:  # pandas only for the tables: a remix_haaqi job starts without it
     import pandas as pd
@@ -47,20 +47,18 @@ def score_remix(
     reference below -90 dBFS RMS) counts."""
     from clarity.utils.flac_encoder import read_flac_signal
 
-    from vdbo.remix import remix_haaqi
-    from vdbo.remix.objective import reference_levels
-    from vdbo.scoring import QUIET_DBFS
+    from vdbo.remix.objective import remix_haaqi_and_levels
 
     signal, rate = read_flac_signal(Path(flac))
     stems = {stem: read_wav_float(path) for stem, path in references.items()}
     compute = fast_haaqi(threads) if engine == "fast" else None
     evaluate_function("set_song_seed")(song)
-    scores = remix_haaqi(
+    scores, levels = remix_haaqi_and_levels(
         signal, int(rate), stems, gains_db, listener, segment=segment,
         compute_haaqi=compute, silent_reference=silent_reference,
         name=f"{flac.name} (song {song!r})",
     )  # fmt: skip
-    levels = reference_levels(stems, gains_db, segment=segment).values()
+    levels = levels.values()
     scores["skipped"] = sum(db == -np.inf for db in levels)
     scores["quiet"] = sum(-np.inf < db < QUIET_DBFS for db in levels)
     return scores

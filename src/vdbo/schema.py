@@ -16,7 +16,6 @@ import math
 from pathlib import Path
 from typing import Any
 
-import jsonschema
 import yaml
 
 SCHEMA_PATH = (
@@ -27,7 +26,9 @@ SCHEMA_PATH = (
 @functools.cache
 def load_schema() -> dict:
     """The workflow's config schema."""
-    return yaml.safe_load(SCHEMA_PATH.read_text(encoding="utf-8"))
+    # libyaml's safe loader when PyYAML has it: the same dict, 8x faster to parse
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    return yaml.load(SCHEMA_PATH.read_text(encoding="utf-8"), Loader=loader)
 
 
 def section(*keys: str) -> dict:
@@ -53,6 +54,9 @@ def problems(value: Any, schema: dict, label: str) -> list[str]:
     """One line per violation of ``schema``: ``<label> key <key>: <what is wrong>``
     (``<label>: ...`` for the value itself, e.g. an unknown key). Numbers must also
     be finite, which a JSON schema cannot say (YAML has .nan and .inf)."""
+    import jsonschema  # only where a value is checked: jobs that import vdbo.remix
+    # to score a remix start without it
+
     validator = jsonschema.Draft202012Validator(schema)
     lines = []
     for error in sorted(validator.iter_errors(value), key=lambda e: list(e.path)):

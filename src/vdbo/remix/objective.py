@@ -37,7 +37,7 @@ from vdbo.errors import InputError
 from vdbo.remix.listener import ear_audiogram
 from vdbo.remix.loudness import integrated_loudness
 from vdbo.remix.stem_keys import db_to_amplitude
-from vdbo.scoring import QUIET_DBFS, scored_range
+from vdbo.scoring import QUIET_DBFS, SILENT_POLICIES, scored_range
 
 log = logging.getLogger(__name__)
 HAAQI_SAMPLE_RATE = STEM_SAMPLE_RATE
@@ -124,46 +124,24 @@ def _official_compute_haaqi():
     return compute_haaqi
 
 
-def _scored_reference(
-    reference_stems, gains_db, reference_sample_rate, segment, normalise_reference
-):
-    """The gained reference at its own rate (its whole-song RMS sets ``level1``) and
-    the 24 kHz samples HAAQI scores, with their slice."""
-    reference = gained_reference_mix(
-        reference_stems, gains_db, reference_sample_rate, normalise_reference
-    )
-    reference_24k = _resample(reference, reference_sample_rate)
-    part = _segment_slice(
-        segment, HAAQI_SAMPLE_RATE, reference_24k.shape[0], "reference"
-    )
-    return reference, reference_24k, part
-
-
-def reference_levels(
-    reference_stems: dict[str, np.ndarray],
-    gains_db: dict[str, float],
-    reference_sample_rate: int = MUSDB_SAMPLE_RATE,
-    segment: tuple[float, float] | None = None,
-    normalise_reference: bool = True,
-) -> dict[str, float]:
-    """RMS in dBFS of each side of the reference remix over the samples HAAQI scores,
-    ``-inf`` where it is silent (all zero there, or over the whole song)."""
-    reference, reference_24k, part = _scored_reference(
-        reference_stems, gains_db, reference_sample_rate, segment, normalise_reference
-    )
-    return {
-        side: _level(reference, reference_24k, part, c) for c, side in enumerate(SIDES)
-    }
-
-
 def _level(reference, reference_24k, part, channel) -> float:
+    """RMS in dBFS of one side of the reference remix over the samples HAAQI scores,
+    ``-inf`` where it is silent (all zero there, or over the whole song)."""
     scored = reference_24k[part, channel]
     if not np.any(reference[:, channel]) or not np.any(scored):
         return -np.inf
     return float(20 * np.log10(np.sqrt(np.mean(np.square(scored)))))
 
 
-def remix_haaqi(
+def remix_haaqi(*args, **kwargs) -> dict[str, float]:
+    """HAAQI of each ear of the remix; returns {"left", "right", "mean"}.
+
+    Takes the arguments of :func:`remix_haaqi_and_levels`.
+    """
+    return remix_haaqi_and_levels(*args, **kwargs)[0]
+
+
+def remix_haaqi_and_levels(
     remix_signal: np.ndarray,
     remix_sample_rate: int,
     reference_stems: dict[str, np.ndarray],
@@ -176,8 +154,10 @@ def remix_haaqi(
     seed: int | None = None,
     silent_reference: str = "error",
     name: str = "the remix",
-) -> dict[str, float]:
-    """HAAQI of each ear of the remix; returns {"left", "right", "mean"}.
+) -> tuple[dict[str, float], dict[str, float]]:
+    """HAAQI of each ear of the remix, ``{"left", "right", "mean"}``, and the levels
+    of the reference remix that silence was judged by: ``{side: dBFS RMS}`` over the
+    scored samples, ``-inf`` where silent.
 
     Args:
         remix_signal: the remix the listener hears, (samples, 2), e.g. the written
@@ -196,7 +176,7 @@ def remix_haaqi(
         silent_reference: a side whose reference is silent over the scored samples
             cannot be scored: "error" raises InputError, "skip" makes it nan (no
             HAAQI call, no random numbers drawn, as the official call dies before
-            drawing any) and "mean" the other side's score.
+            drawing any); ``mean`` is then the other side's score.
         name: what the messages call this remix (song, listener, ...).
     """
     remix_signal = np.asarray(remix_signal, dtype=np.float64)
@@ -206,15 +186,19 @@ def remix_haaqi(
             f"remix has shape {remix_signal.shape}, expected (samples, 2)",
             "pass the stereo remix",
         )
-    if silent_reference not in ("error", "skip"):
+    if silent_reference not in SILENT_POLICIES:
         raise InputError(
             None,
             f"unknown silent_reference {silent_reference!r}",
             "use error or skip",
         )
     haaqi = compute_haaqi or _official_compute_haaqi()
-    reference, reference_24k, reference_part = _scored_reference(
-        reference_stems, gains_db, reference_sample_rate, segment, normalise_reference
+    reference = gained_reference_mix(
+        reference_stems, gains_db, reference_sample_rate, normalise_reference
+    )
+    reference_24k = _resample(reference, reference_sample_rate)
+    reference_part = _segment_slice(
+        segment, HAAQI_SAMPLE_RATE, reference_24k.shape[0], "reference"
     )
     processed_24k = _resample(remix_signal, remix_sample_rate)
     processed_part = _segment_slice(
@@ -272,4 +256,4 @@ def remix_haaqi(
         )
     kept = [scores[side] for side in SIDES if side not in silent]
     scores["mean"] = float(np.mean(kept)) if kept else float("nan")
-    return scores
+    return scores, levels
