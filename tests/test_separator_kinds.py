@@ -35,7 +35,8 @@ def test_reference_kinds_and_a_new_kind(tmp_path):
     assert list(oracle) == list(mixture) == list(STEMS)
     assert np.allclose(sum(oracle.values()), mixture["vocals"], atol=1e-4)
 
-    def silence(spec, track_dir, device):
+    def silence(spec, track_dir, mixture_samples, device):
+        assert mixture_samples.shape == (mixture["vocals"].shape[1], 2)
         return {s: np.zeros_like(mixture[s]) for s in STEMS}
 
     register_kind("silence", separate=silence)

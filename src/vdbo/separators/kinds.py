@@ -14,11 +14,14 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from vdbo import STEMS
+from vdbo import MUSDB_SAMPLE_RATE, STEMS
 from vdbo.errors import InputError
 
 if TYPE_CHECKING:
     from vdbo.separators.model import SeparationModel
+
+
+SeparateFn = Callable[[dict, Path, np.ndarray, str], dict[str, np.ndarray]]
 
 
 @dataclass(frozen=True)
@@ -29,9 +32,10 @@ class SeparatorKind:
     load: Callable[[dict, str], SeparationModel] | None = None
     """``(spec, device) -> model`` for model-based kinds, run through the official
     ``decompose_signal`` on ``separation.device`` (GPU-tagged jobs)."""
-    separate: Callable[[dict, Path, str], dict[str, np.ndarray]] | None = None
-    """``(spec, track folder, device) -> {stem: (2, samples)}`` for the kinds that
-    make stems their own way (checked like a model's by the separate job)."""
+    separate: SeparateFn | None = None
+    """``(spec, track folder, mixture, device) -> {stem: (2, samples)}`` for the kinds
+    that make stems their own way (checked like a model's by the separate job);
+    ``mixture`` is the track's mixture.wav, (samples, 2) float, read once per job."""
     needs_references: bool = False
     """It reads the track's reference stems, which the workflow then declares."""
     inputs: Callable[[dict, str], list[Path]] | None = None
@@ -78,26 +82,26 @@ def get_kind(name: str) -> SeparatorKind:
 # --- model-free kinds -------------------------------------------------------------
 
 
-def _oracle(spec: dict, track_dir: Path, device: str) -> dict[str, np.ndarray]:
+def _oracle(
+    spec: dict, track_dir: Path, mixture: np.ndarray, device: str
+) -> dict[str, np.ndarray]:
     from vdbo.audio_io import read_wav_float
 
     return {s: read_wav_float(track_dir / f"{s}.wav").T for s in STEMS}
 
 
-def _mixture(spec: dict, track_dir: Path, device: str) -> dict[str, np.ndarray]:
-    from vdbo.audio_io import read_wav_float
-
-    mixture = read_wav_float(track_dir / "mixture.wav")
+def _mixture(
+    spec: dict, track_dir: Path, mixture: np.ndarray, device: str
+) -> dict[str, np.ndarray]:
     return {s: mixture.T.copy() for s in STEMS}
 
 
-def _stems(spec: dict, track_dir: Path, device: str) -> dict[str, np.ndarray]:
-    import soundfile
-
+def _stems(
+    spec: dict, track_dir: Path, mixture: np.ndarray, device: str
+) -> dict[str, np.ndarray]:
     from vdbo.separators.stems_folder import read_track_stems
 
-    frames = soundfile.info(str(track_dir / "mixture.wav")).frames
-    return read_track_stems(spec, track_dir.name, frames)
+    return read_track_stems(spec, track_dir.name, mixture.shape[0])
 
 
 def _stems_inputs(spec: dict, track: str) -> list[Path]:
@@ -106,13 +110,12 @@ def _stems_inputs(spec: dict, track: str) -> list[Path]:
     return list(stem_files(spec, track).values())
 
 
-def _python(spec: dict, track_dir: Path, device: str) -> dict[str, np.ndarray]:
-    from vdbo import MUSDB_SAMPLE_RATE
-    from vdbo.audio_io import read_wav_float
+def _python(
+    spec: dict, track_dir: Path, mixture: np.ndarray, device: str
+) -> dict[str, np.ndarray]:
     from vdbo.separators.python_callable import run_callable
     from vdbo.torch_device import resolve_device
 
-    mixture = read_wav_float(track_dir / "mixture.wav")
     return run_callable(spec, mixture, MUSDB_SAMPLE_RATE, str(resolve_device(device)))
 
 

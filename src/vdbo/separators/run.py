@@ -85,6 +85,6 @@ def separate_track(
         model = model or load_model(spec, device)
         stems = separate_with_model(model, mixture, device)
     else:
-        stems = kind.separate(spec, track_dir, device)
+        stems = kind.separate(spec, track_dir, mixture, device)
     check_separated(stems, mixture.shape[0], name or kind.name, track_dir.name)
     return stems
