@@ -52,7 +52,7 @@ def log_settings(log: logging.Logger | None = None, torch_job: bool = True) -> N
     """
     log = log or logging.getLogger("vdbo")
     have = {name: os.environ.get(name) for name in CPU_ENV}
-    capability = TORCH_CAPABILITY
+    capability = "(torch not loaded)"
     if torch_job:
         import torch
 
@@ -60,9 +60,9 @@ def log_settings(log: logging.Logger | None = None, torch_job: bool = True) -> N
     log.info(
         "CPU determinism: %s; torch CPU capability %s",
         " ".join(f"{k}={v}" for k, v in have.items()),
-        capability if torch_job else "(torch not loaded)",
+        capability,
     )
-    if have != CPU_ENV or capability != TORCH_CAPABILITY:
+    if have != CPU_ENV or (torch_job and capability != TORCH_CAPABILITY):
         log.warning(
             "CPU settings differ from vdbo.determinism.CPU_ENV %s: results may "
             "differ on other x86 machines (set them before torch is imported)",

@@ -1,7 +1,8 @@
 """Separated and amplified stems between jobs: one ``.npz`` file per track.
 
-Kept apart from :mod:`vdbo.separators` (which imports torch) so that the jobs that
-only read and write stems (enhance, encode, remix) start in a fraction of a second.
+Kept apart from :mod:`vdbo.separators` (the separation kinds and models) so that
+the jobs that only read and write stems (enhance, encode, remix) import nothing of
+separation and start in a fraction of a second.
 """
 
 from __future__ import annotations

@@ -27,15 +27,13 @@ DEFAULTS: dict[str, Any] = schema.defaults(SETTINGS_SCHEMA)
 
 ARCHITECTURES = tuple(SETTINGS_SCHEMA["properties"]["architecture"]["enum"])
 
-STEMS_REQUIRED = set(STEMS)
-
 _NOT_IN_HASH = ("device", "threads", "log_interval_seconds")
 """Settings that change how fast a run goes, not what it learns."""
 
+_NESTED = ", ".join(k for k, v in DEFAULTS.items() if isinstance(v, dict))
 _FIX = (
-    f"use only the keys {', '.join(DEFAULTS)} (nested: umx, hdemucs, augment, "
-    "validation) within the limits of training.models.<name>.settings in "
-    "workflow/schemas/config.schema.yaml"
+    f"use only the keys {', '.join(DEFAULTS)} (nested: {_NESTED}) within the limits "
+    "of training.models.<name>.settings in workflow/schemas/config.schema.yaml"
 )
 
 
@@ -73,7 +71,7 @@ def resolve_config(config: dict | None, source: Path | None = None) -> dict:
     need(umx["hidden_size"] % 2 == 0, "umx.hidden_size", "is even (bidirectional LSTM)")
     need(umx["nhop"] <= umx["nfft"], "umx.nhop", "is at most umx.nfft")
     need(
-        sorted(cfg["hdemucs"]["sources"]) == sorted(STEMS_REQUIRED),
+        sorted(cfg["hdemucs"]["sources"]) == sorted(STEMS),
         "hdemucs.sources",
         "lists vocals, drums, bass and other once each",
     )
