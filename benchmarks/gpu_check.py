@@ -48,7 +48,9 @@ sys.path.insert(0, str(REPO / "tests"))
 sys.path.insert(0, str(REPO / "benchmarks"))
 from fake_weights import make_torch_home  # noqa: E402
 from tinydata import RATE, synth_stems  # noqa: E402
-from training_throughput import bench_songs, throughput  # noqa: E402
+from training_throughput import bench_songs, sync, throughput  # noqa: E402
+
+from vdbo.atomic import write_text  # noqa: E402
 
 TOLERANCE = 1e-3
 """Largest CUDA-vs-CPU difference, relative to the CPU stems' peak, that is rounding."""
@@ -125,11 +127,6 @@ def mixture(seconds: float, seed: int = 7) -> np.ndarray:
     stems = synth_stems(seed, seconds)
     mix = sum(s.astype(np.int32) for s in stems.values())
     return (mix / 32768.0).astype(np.float32)
-
-
-def sync(device: torch.device) -> None:
-    if device.type == "cuda":
-        torch.cuda.synchronize(device)
 
 
 @contextlib.contextmanager
@@ -500,10 +497,7 @@ def main() -> int:
         report["elapsed_s"] = round(time.perf_counter() - started, 1)
         report["verdict"] = verdict(report)
         if args.out:
-            args.out.parent.mkdir(parents=True, exist_ok=True)
-            tmp = args.out.with_name(f".{args.out.name}.tmp")
-            tmp.write_text(json.dumps(report, indent=1))
-            tmp.replace(args.out)
+            write_text(args.out, json.dumps(report, indent=1))
 
     log(json.dumps(report["environment"]))
     with tempfile.TemporaryDirectory() as tmp:

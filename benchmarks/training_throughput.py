@@ -38,6 +38,12 @@ def bench_songs(seconds: float = 6.0) -> list:
         return load_songs(Path(tmp) / "audio/musdb18hq", SONGS)
 
 
+def sync(device: str | torch.device) -> None:
+    """Wait for the device's queued work (CUDA runs asynchronously) before timing."""
+    if torch.device(device).type == "cuda":
+        torch.cuda.synchronize(device)
+
+
 def throughput(
     cfg: dict, songs, steps: int, threads: int, device: str = "cpu"
 ) -> float:
@@ -59,16 +65,12 @@ def throughput(
         trainer.loss(stems).backward()
         optimizer.step()
 
-    def wait() -> None:
-        if torch.device(device).type == "cuda":
-            torch.cuda.synchronize(device)
-
     step()
-    wait()
+    sync(device)
     started = time.perf_counter()
     for _ in range(steps):
         step()
-    wait()
+    sync(device)
     seconds = time.perf_counter() - started
     return steps * cfg["batch_size"] * cfg["chunk_seconds"] / seconds
 

@@ -53,15 +53,12 @@ def make_torch_home(home: Path, seed: int = 0) -> Path:
     return Path(home)
 
 
-def make_demucs_repo(
-    repo: Path, name: str = "tiny", seed: int = 0, output_gain: float = 1.0
-) -> Path:
+def make_demucs_repo(repo: Path, name: str = "tiny", seed: int = 0) -> Path:
     """A local demucs model repository (``--repo``) holding one tiny Hybrid Demucs.
 
     ``<repo>/<name>.th`` is what ``demucs.pretrained.get_model(name, repo)`` and the
     demucs command line (``-n <name> --repo <repo>``) load. Four channels and a 4 s
-    segment keep it fast; ``output_gain`` scales the last decoder layers (4.0 makes
-    some stems peak above full scale, where the command line's clip modes act).
+    segment keep it fast.
     """
     from demucs.hdemucs import HDemucs
     from demucs.states import serialize_model
@@ -69,14 +66,6 @@ def make_demucs_repo(
 
     torch.manual_seed(seed)
     model = HDemucs(sources=["drums", "bass", "other", "vocals"], channels=4, segment=4)
-    last = (
-        f"decoder.{len(model.decoder) - 1}.",
-        f"tdecoder.{len(model.tdecoder) - 1}.",
-    )
-    with torch.no_grad():
-        for key, param in model.named_parameters():
-            if key.startswith(last):
-                param.mul_(output_gain)
     repo = Path(repo)
     repo.mkdir(parents=True, exist_ok=True)
     package = serialize_model(model, OmegaConf.create({}), half=False)

@@ -7,6 +7,7 @@ cannot drift apart) and run from the root of a copy of the repository
 
 from __future__ import annotations
 
+import json
 import shlex
 import subprocess
 import sys
@@ -15,9 +16,10 @@ from collections import Counter
 from pathlib import Path
 
 import snakemake_log
+from scipy.io import wavfile
 from workflow_runner import REPO
 
-from vdbo import determinism
+from vdbo import STEMS, determinism
 
 REAL_DATA_HEADING = "## Real data"
 SEPARATORS = ("hdemucs", "umxhq")
@@ -99,6 +101,23 @@ def official(step: str, env: dict, *overrides: str) -> None:
     env = dict(env)
     determinism.apply(env)
     run(cmd, cwd=None, env=env)
+
+
+def crop_references(data: Path, cropped: Path, songs: list[dict]) -> Path:
+    """The reference stems cut to each song's objective segment, as test.py cuts."""
+    segments = json.loads((data / "metadata/musdb18.segments.test.json").read_text())
+    for entry in songs:
+        song, split = entry["Track Name"], entry["Split"]
+        seg = segments[song]["objective_evaluation"]
+        out = cropped / split / song
+        out.mkdir(parents=True)
+        for stem in STEMS:
+            rate, ref = wavfile.read(
+                data / "audio/musdb18hq" / split / song / f"{stem}.wav"
+            )
+            cut = ref[int(seg["start"] * rate) : int(seg["end"] * rate)]
+            wavfile.write(out / f"{stem}.wav", rate, cut)
+    return cropped
 
 
 def readme_run(config: str, data: Path, repo: Path, env: dict) -> tuple[Counter, float]:

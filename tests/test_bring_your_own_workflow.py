@@ -26,6 +26,7 @@ import pytest
 import soundfile
 import torch
 from fake_weights import make_demucs_repo, make_torch_home
+from readme_runner import crop_references, official
 from scipy.io import wavfile
 from tinydata import make_dataset
 from workflow_runner import snakemake, write_config
@@ -111,7 +112,7 @@ def test_reference_stems_folder_and_oracle_folder_score_as_oracle(tmp_path):
     print((work / "results/summary.md").read_text())
 
 
-def official_scores_of(zip_path: Path, data: Path, segment, tmp: Path):
+def official_scores_of(zip_path: Path, data: Path, tmp: Path):
     """What the official evaluation gives on a test.py zip's files.
 
     The zip is unpacked with zipfile (it is the one test.py just made) and the
@@ -122,15 +123,11 @@ def official_scores_of(zip_path: Path, data: Path, segment, tmp: Path):
 
     with zipfile.ZipFile(zip_path) as archive:
         archive.extractall(tmp / "unzipped")
-    refs = tmp / "refs" / "test" / SONG
-    refs.mkdir(parents=True)
-    a, b = int(segment[0] * RATE), int(segment[1] * RATE)
-    for stem in STEMS:
-        rate, x = wavfile.read(data / "audio/musdb18hq/test" / SONG / f"{stem}.wav")
-        wavfile.write(refs / f"{stem}.wav", rate, x[a:b])
+    songs = [{"Track Name": SONG, "Split": "test"}]
+    refs = crop_references(data, tmp / "refs", songs)  # the segments file's segment
     config = OmegaConf.create(
         {
-            "path": {"music_dir": str(tmp / "refs")},
+            "path": {"music_dir": str(refs)},
             "sample_rate": RATE,
             "stem_sample_rate": 24000,
             "evaluate": {"set_random_seed": True},
@@ -151,27 +148,16 @@ def test_official_test_py_zip_scores_as_the_official_evaluation(tmp_path):
     )  # fmt: skip
     home = make_torch_home(tmp_path / "torch")
     exp = tmp_path / "exp"
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "recipes.cad1.task1.baseline.test",
-            f"path.root={data}",
-            f"path.exp_folder={exp}",
-            "team_id=T001",
-        ],  # fmt: skip
-        env={**os.environ, "TORCH_HOME": str(home)},
-        capture_output=True,
-        text=True,
-        timeout=900,
-    )
-    assert done.returncode == 0, done.stderr[-4000:]
+    official(
+        "test", {**os.environ, "TORCH_HOME": str(home)},
+        f"path.root={data}", f"path.exp_folder={exp}", "team_id=T001",
+    )  # fmt: skip
     zip_path = exp / "submission_T001.zip"
     names = zipfile.ZipFile(zip_path).namelist()
     assert all(n.startswith("evaluation/") for n in names)
     assert sum(n.endswith(".flac") for n in names) == 9
 
-    score, per_stem = official_scores_of(zip_path, data, segment, tmp_path)
+    score, per_stem = official_scores_of(zip_path, data, tmp_path)
 
     config = {
         "data": {

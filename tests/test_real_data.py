@@ -22,7 +22,6 @@ import os
 import shutil
 import zipfile
 from collections import Counter
-from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -31,6 +30,7 @@ from fake_weights import make_torch_home
 from readme_runner import (
     REPORT_JOBS,
     SEPARATORS,
+    crop_references,
     expected_plan,
     files_under,
     official,
@@ -39,7 +39,6 @@ from readme_runner import (
     readme_run,
     with_data_root,
 )
-from scipy.io import wavfile
 from standin import OBJECTIVE, make_standin
 from workflow_runner import REPO, copy_repository, user_env
 
@@ -99,23 +98,6 @@ def test_every_shipped_config_plans_what_it_says(tmp_path, repo_copy):
     expect[("remix_haaqi", "oracle")] = strategies * songs * listeners
     expect[("remix_table", "oracle")] = strategies
     assert demo == expect, demo
-
-
-def crop_references(data: Path, cropped: Path, songs: list[dict]) -> Path:
-    """The reference stems cut to each song's objective segment, as test.py cuts."""
-    segments = json.loads((data / "metadata/musdb18.segments.test.json").read_text())
-    for entry in songs:
-        song, split = entry["Track Name"], entry["Split"]
-        seg = segments[song]["objective_evaluation"]
-        out = cropped / split / song
-        out.mkdir(parents=True)
-        for stem in ("vocals", "drums", "bass", "other"):
-            rate, ref = wavfile.read(
-                data / "audio/musdb18hq" / split / song / f"{stem}.wav"
-            )
-            cut = ref[int(seg["start"] * rate) : int(seg["end"] * rate)]
-            wavfile.write(out / f"{stem}.wav", rate, cut)
-    return cropped
 
 
 @pytest.mark.slow

@@ -97,14 +97,7 @@ def make_dataset(
     if test_segments is not None:
         (meta / "musdb18.test.json").write_text(json.dumps(entries, indent=1))
         (meta / "listeners.test.json").write_text(json.dumps(chosen, indent=1))
-        segments = {
-            song: {
-                kind: {"start": start, "end": end}
-                for kind in ("objective_evaluation", "subjective_evaluation")
-            }
-            for song, (start, end) in test_segments.items()
-        }
-        (meta / "musdb18.segments.test.json").write_text(json.dumps(segments, indent=1))
+        write_segments(root, test_segments)
     return root
 
 
