@@ -19,6 +19,7 @@ from vdbo import SIDES, STEMS
 from vdbo.aggregate import summarise, write_summary
 from vdbo.errors import InputError
 from vdbo.plots import cost, hearing, remix, scores, tables, training
+from vdbo.remix_scoring import STAT_COLUMNS
 
 REPO = Path(__file__).resolve().parents[1]
 LISTENERS = json.loads(
@@ -179,21 +180,7 @@ def test_unknown_listener_is_reported(score_tables, tmp_path):
 def write_remix(path: Path, strategy: str, loudness: float, rng) -> Path:
     with path.open("w", newline="") as f:
         w = csv.writer(f)
-        w.writerow(
-            [
-                "song",
-                "listener",
-                "strategy",
-                "integrated_loudness_lufs",
-                "true_peak_dbtp",
-                "sample_peak_dbfs",
-                "gain_applied_db",
-                "limiter_gain_reduction_max_db",
-                "haaqi_left",
-                "haaqi_right",
-                "haaqi_mean",
-            ]
-        )
+        w.writerow([*STAT_COLUMNS, "haaqi_left", "haaqi_right", "haaqi_mean"])
         for song in SONGS:
             for lid in LIDS:
                 hl, hr = rng.uniform(0.2, 0.8, 2)

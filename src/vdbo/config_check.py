@@ -37,7 +37,7 @@ def config_problems(config: dict, schema_path: str | Path) -> list[str]:
                 f"config key separators.{name}.kind: {kind!r} is not one of "
                 f"{', '.join(KINDS)}"
             )
-    segment = (config.get("scoring") or {}).get("segment") or {}
+    segment = scoring.get("segment") or {}
     start, end = segment.get("start"), segment.get("end")
     if _number(start) and _number(end) and not start < end:
         problems.append(

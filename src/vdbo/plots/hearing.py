@@ -17,6 +17,7 @@ from vdbo import SIDES, STEMS
 from vdbo.errors import InputError
 from vdbo.plots import style
 from vdbo.plots.scores import read_scores
+from vdbo.remix.listener import ear_audiogram
 
 PTA_FREQUENCIES_HZ = (500, 1000, 2000, 4000)
 
@@ -25,15 +26,9 @@ def pure_tone_average(listener: dict, side: str) -> float:
     """Mean threshold (dB HL) of one ear at :data:`PTA_FREQUENCIES_HZ`.
 
     A frequency the audiogram lacks is interpolated linearly on a log-frequency axis.
+    The audiogram is read and checked as the remixes read it (``ear_audiogram``).
     """
-    cfs = np.asarray(listener["audiogram_cfs"], dtype=float)
-    levels = np.asarray(listener[f"audiogram_levels_{side[0]}"], dtype=float)
-    if len(cfs) < 2 or np.any(np.diff(cfs) <= 0):
-        raise InputError(
-            None,
-            f"audiogram of {listener.get('name', '?')} needs " "increasing frequencies",
-            "fix the listeners file",
-        )
+    cfs, levels = ear_audiogram(listener, side)
     freqs = np.log(PTA_FREQUENCIES_HZ)
     return float(np.mean(np.interp(freqs, np.log(cfs), levels)))
 
@@ -43,6 +38,7 @@ def ear_points(
 ) -> pd.DataFrame:
     """One row per (separator, pair, ear): PTA of that ear and its HAAQI."""
     rows = []
+    pta = {}  # (listener, side): one average per ear, not one per row
     for separator, path in tables.items():
         t = read_scores(path)
         for side in SIDES:
@@ -54,13 +50,16 @@ def ear_points(
                         f"listener {r['listener']!r} has no audiogram",
                         "score and plot with the same listeners file",
                     )
+                key = (r["listener"], side)
+                if key not in pta:
+                    pta[key] = pure_tone_average(audiograms[r["listener"]], side)
                 rows.append(
                     {
                         "separator": separator,
                         "song": r["song"],
                         "listener": r["listener"],
                         "side": side,
-                        "pta_db_hl": pure_tone_average(audiograms[r["listener"]], side),
+                        "pta_db_hl": pta[key],
                         "haaqi": float(h),
                     }
                 )

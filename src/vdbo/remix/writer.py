@@ -27,10 +27,6 @@ from vdbo.remix.loudness import integrated_loudness, sample_peak_dbfs, true_peak
 from vdbo.remix.registry import get_strategy
 
 
-def _official_save_flac_signal():
-    return enhance_function("save_flac_signal")
-
-
 def _json_number(value: float) -> float | None:
     """JSON has no infinities: report them (silence) as null."""
     return float(value) if math.isfinite(value) else None
@@ -147,7 +143,7 @@ def _encode(
             "gain_applied_db": result.gain_applied_db,
             "limiter_gain_reduction_max_db": result.limiter_gain_reduction_max_db,
         }
-    _official_save_flac_signal()(
+    enhance_function("save_flac_signal")(
         signal=signal,
         filename=path,
         signal_sample_rate=sample_rate,
