@@ -180,7 +180,7 @@ def test_remix_haaqi_with_a_silent_side(caplog):
 def test_skipping_keeps_the_chosen_engine_for_the_other_calls():
     """The skip wraps the compute_haaqi the evaluation calls at that moment (the fast
     engine under ``haaqi_engine("fast")``), not pyclarity's own."""
-    from vdbo.official import BASELINE_EVALUATE, current, evaluate_function, replaced
+    from vdbo.official import BASELINE_EVALUATE, evaluate_function, replaced
 
     original = evaluate_function("compute_haaqi")  # pyclarity's, resolved first
     calls = []
@@ -191,9 +191,9 @@ def test_skipping_keeps_the_chosen_engine_for_the_other_calls():
 
     with replaced(BASELINE_EVALUATE, "compute_haaqi", engine):
         with skipping_silent_references(["left_bass"]):
-            wrapper = current(BASELINE_EVALUATE, "compute_haaqi")
+            wrapper = evaluate_function("compute_haaqi")
             assert math.isnan(wrapper(level1=-math.inf))
             assert wrapper(level1=65.0) == 0.5
-        assert current(BASELINE_EVALUATE, "compute_haaqi") is engine
-    assert current(BASELINE_EVALUATE, "compute_haaqi") is original
+        assert evaluate_function("compute_haaqi") is engine
+    assert evaluate_function("compute_haaqi") is original
     assert calls == [{"level1": 65.0}]

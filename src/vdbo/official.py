@@ -6,12 +6,12 @@ remix jobs call from it (``map_to_dict``, ``process_stems_for_listener``,
 ``remix_signal``, ``save_flac_signal``) are plain numpy. Its ``evaluate`` imports
 hydra, omegaconf and pandas (about 0.6 s per score job) for its command-line entry
 point only; the score jobs call ``_evaluate_song_listener``, ``set_song_seed`` and
-``ResultsFile``. :func:`official` compiles
-such a function from the installed pyclarity's own source file and binds only the
-module-level names it uses, each resolved the same way (an import, another function,
-an assignment such as ``logger``). Nothing is copied: a pyclarity upgrade is picked up
-as it is, and a function that comes to need torch raises :class:`ImportError` here
-instead of silently importing it. ``tests/test_official.py`` checks that the functions
+``ResultsFile``. :func:`official` compiles such a function from the installed
+pyclarity's own source file and binds only the module-level names it uses, each
+resolved the same way (an import, another function, an assignment such as
+``logger``). Nothing is copied: a pyclarity upgrade is picked up as it is, and a
+function that comes to need torch raises :class:`ImportError` here instead of
+silently importing it. ``tests/test_official.py`` checks that the functions
 have the official bytecode and give the official outputs.
 """
 
@@ -20,7 +20,6 @@ from __future__ import annotations
 import ast
 import builtins
 import contextlib
-import functools
 import importlib
 import importlib.util
 from collections.abc import Iterator
@@ -44,18 +43,12 @@ def evaluate_function(name: str) -> Any:
     return official(BASELINE_EVALUATE, name)
 
 
-def current(module: str, name: str) -> Any:
-    """What the official functions of ``module`` find under the global ``name`` now:
-    inside :func:`replaced`, the replacement (``official`` gives the original)."""
-    return _Module.get(module).resolve(name)
-
-
 @contextlib.contextmanager
 def replaced(module: str, name: str, value: Any) -> Iterator[None]:
     """Within the block, the official functions of ``module`` find ``value`` under the
     global ``name`` (for example the ``compute_haaqi`` the evaluation calls)."""
     namespace = _Module.get(module).namespace
-    original = current(module, name)
+    original = official(module, name)
     namespace[name] = value
     try:
         yield
@@ -63,9 +56,10 @@ def replaced(module: str, name: str, value: Any) -> Iterator[None]:
         namespace[name] = original
 
 
-@functools.cache
 def official(module: str, name: str) -> Any:
-    """``module.name``, compiled from the module's source without its other imports."""
+    """``module.name``, compiled from the module's source without its other imports
+    (once: the module's namespace keeps it), as the official functions see it now,
+    so inside :func:`replaced` the replacement."""
     return _Module.get(module).resolve(name)
 
 

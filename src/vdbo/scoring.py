@@ -37,7 +37,7 @@ from vdbo import MUSDB_SAMPLE_RATE, SIDES, STEM_SAMPLE_RATE, STEMS, layout
 from vdbo.atomic import atomic_output, write_text
 from vdbo.audio_io import read_wav_int16
 from vdbo.errors import InputError, UserFacingError
-from vdbo.official import BASELINE_EVALUATE, current, evaluate_function, replaced
+from vdbo.official import BASELINE_EVALUATE, evaluate_function, replaced
 
 ENGINES = ("official", "fast")
 SILENT_POLICIES = ("error", "skip")
@@ -212,7 +212,7 @@ def skipping_silent_references(expected: list[str]) -> Iterator[None]:
     """Make the official evaluation return nan, without any HAAQI work, for each call
     whose reference is silent (infinite ``level1``), and check these are ``expected``.
     """
-    inner = current(BASELINE_EVALUATE, "compute_haaqi")  # the chosen engine
+    inner = evaluate_function("compute_haaqi")  # the engine chosen now
     skipped = []
 
     def compute_haaqi(**kwargs):
