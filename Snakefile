@@ -32,8 +32,8 @@ include: "workflow/rules/report.smk"
 
 rule all:
     input:
-        "results/summary.csv",
-        "results/summary.md",
+        rules.summary.output.csv,
+        rules.summary.output.md,
         verified_pairs(),
         submission_zips(),
         report_targets(),

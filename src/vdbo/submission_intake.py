@@ -44,6 +44,8 @@ from vdbo.errors import InputError
 from vdbo.scoring import PairResult, score_pair_checked
 from vdbo.submission import EVALUATION_DIR as DEFAULT_BASE_DIR
 
+UNPACKED_ENHANCED = "enhanced"
+"""The folder of a checked submission's output that holds an unpacked zip's files."""
 DEFAULT_MAX_MEMBERS = 100_000
 DEFAULT_MAX_BYTES = 100_000_000_000
 SEGMENT_TOLERANCE_S = 0.01

@@ -233,8 +233,7 @@ def submission_zips():
     """results/submission/<separator>/submission_<team_id>.zip, evaluation mode only."""
     if not EVALUATION:
         return []
-    name = submission.zip_name(EVALUATION_CONFIG["team_id"])
-    return [f"results/submission/{sep}/{name}" for sep in enabled_separators()]
+    return [output_of("submission", separator=sep) for sep in enabled_separators()]
 
 
 def submission_files(wildcards):
@@ -292,10 +291,10 @@ def enhanced_stems(wildcards):
     ]
 
 
-def pair_scores(wildcards, suffix="csv"):
+def pair_scores(wildcards, key="csv"):
     """Per-pair score files of one separator, in the official (song, listener) order."""
     return [
-        f"results/scores/{wildcards.separator}/{lid}/{song}.{suffix}"
+        output_of("score", key, separator=wildcards.separator, listener=lid, song=song)
         for song in songs()
         for lid in listeners()
     ]
@@ -303,7 +302,7 @@ def pair_scores(wildcards, suffix="csv"):
 
 def pair_checks(wildcards):
     """Per-pair reference checks (skipped and quiet stem-ears), as pair_scores."""
-    return pair_scores(wildcards, "checks.json")
+    return pair_scores(wildcards, "checks")
 
 
 def check_segments():
@@ -378,10 +377,17 @@ def remix_override(wildcards):
 
 def remix_pairs(wildcards):
     """Per-pair remix stats (and HAAQI) of one strategy and separator."""
-    kind = "remix_haaqi" if config["remix"]["haaqi"] else "remix"
+    job, key = ("remix_haaqi", 0) if config["remix"]["haaqi"] else ("remix", "stats")
+    w = wildcards
     return [
-        f"results/remix/{wildcards.strategy}/{wildcards.separator}/{lid}/{song}/"
-        f"{lid}_{song}_{kind}.json"
+        output_of(
+            job,
+            key,
+            strategy=w.strategy,
+            separator=w.separator,
+            listener=lid,
+            song=song,
+        )
         for song in songs()
         for lid in listeners()
     ]
@@ -399,7 +405,7 @@ def remix_table_keys():
 
 def remix_tables():
     return [
-        f"results/scores/remix-{strategy}/{sep}.csv"
+        output_of("remix_table", strategy=strategy, separator=sep)
         for strategy, sep in remix_table_keys()
     ]
 
@@ -451,7 +457,7 @@ def trained_checkpoint(wildcards):
     return spec["checkpoint"]
 
 
-def verified_pairs():
+def verified_pair_wildcards():
     """Pairs re-scored with the official engine when the fast one is used.
 
     Spread evenly over every (separator, song, listener) the run scores.
@@ -460,16 +466,18 @@ def verified_pairs():
     if scoring["engine"] == "official" or not scoring["verify_pairs"]:
         return []
     pairs = [
-        (sep, song, lid)
+        dict(separator=sep, listener=lid, song=song)
         for sep in enabled_separators()
         for song in songs()
         for lid in listeners()
     ]
     n = min(scoring["verify_pairs"], len(pairs))
-    picked = [pairs[i * len(pairs) // n] for i in range(n)]
-    return [
-        f"results/scores/verified/{sep}/{lid}/{song}.csv" for sep, song, lid in picked
-    ]
+    return [pairs[i * len(pairs) // n] for i in range(n)]
+
+
+def verified_pairs():
+    """The official engine's score files of :func:`verified_pair_wildcards`."""
+    return [output_of("verify_scores", **w) for w in verified_pair_wildcards()]
 
 
 # --- bring your own system (README): stems folders, Python callables, submissions ---
@@ -505,9 +513,12 @@ PLOTS = "results/plots"
 REPORT_PAGES = "results/report"
 
 
-def separator_tables():
-    """The score table of every scored system (separators, received submissions)."""
-    return expand("results/scores/{separator}.csv", separator=scored_systems())
+def separator_tables(key="csv"):
+    """The score table of every scored system (separators, received submissions; the
+    two share aggregate_scores' layout): ``key`` csv, or checks (reference checks)."""
+    return expand(
+        getattr(rules.aggregate_scores.output, key), separator=scored_systems()
+    )
 
 
 def trained_models():
@@ -563,11 +574,7 @@ def benchmarked_jobs():
     jobs += [("remix", w) for w in remixes]
     if config["remix"]["haaqi"]:
         jobs += [("remix_haaqi", w) for w in remixes]
-    for path in verified_pairs():
-        sep, listener, name = Path(path).relative_to("results/scores/verified").parts
-        jobs.append(
-            ("verify_scores", dict(separator=sep, listener=listener, song=name[:-4]))
-        )
+    jobs += [("verify_scores", w) for w in verified_pair_wildcards()]
     return jobs
 
 

@@ -59,11 +59,9 @@ rule aggregate_scores:
 
 rule summary:
     input:
-        scores=expand("results/scores/{separator}.csv", separator=scored_systems()),
-        checks=expand(
-            "results/scores/{separator}.checks.json", separator=scored_systems()
-        ),
-        remix=remix_tables(),
+        scores=separator_tables(),
+        checks=separator_tables("checks"),
+        remix=lambda w: remix_tables(),  # remix.smk is read after this file
     output:
         csv=report(
             "results/summary.csv", caption="../report/summary.rst", category="Scores"

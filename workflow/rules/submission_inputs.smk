@@ -1,5 +1,7 @@
 # Input functions of rules/submissions.smk (README, "Bring your own system").
 
+from vdbo.submission_intake import UNPACKED_ENHANCED  # noqa: E402
+
 SUBMISSION_NAMES = "|".join(map(re.escape, submission_names())) or "$^"
 
 
@@ -27,7 +29,8 @@ def submission_root(wildcards):
     """The folder of <listener>/<song>/ FLACs the scores read."""
     spec = config["submissions"][wildcards.submission]
     if spec["kind"] == "zip":
-        return f"results/submissions/{wildcards.submission}/enhanced"
+        unpacked = output_of("unpack_submission", submission=wildcards.submission)
+        return str(Path(unpacked) / UNPACKED_ENHANCED)
     return spec["path"]
 
 
@@ -41,9 +44,12 @@ def submission_segment(wildcards):
     return test_segments(wildcards.song)["objective_evaluation"]
 
 
-def submission_pair_scores(wildcards, suffix="csv"):
+def submission_pair_scores(wildcards, key="csv"):
+    w = wildcards
     return [
-        f"results/scores/{wildcards.submission}/{lid}/{song}.{suffix}"
+        output_of(
+            "score_submission", key, submission=w.submission, listener=lid, song=song
+        )
         for song in songs()
         for lid in listeners()
     ]

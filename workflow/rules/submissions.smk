@@ -39,7 +39,7 @@ rule unpack_submission:
 
 rule score_submission:
     input:
-        checked="results/submissions/{submission}",
+        checked=rules.unpack_submission.output[0],
         references=reference_stems,
     output:
         csv="results/scores/{submission}/{listener}/{song}.csv",
@@ -77,7 +77,7 @@ rule score_submission:
 rule aggregate_submission_scores:
     input:
         scores=submission_pair_scores,
-        checks=lambda w: submission_pair_scores(w, "checks.json"),
+        checks=lambda w: submission_pair_scores(w, "checks"),
     output:
         csv="results/scores/{submission}.csv",
         checks="results/scores/{submission}.checks.json",

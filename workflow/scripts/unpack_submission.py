@@ -9,6 +9,7 @@ from vdbo.submission_intake import (
     DEFAULT_BASE_DIR,
     DEFAULT_MAX_BYTES,
     DEFAULT_MAX_MEMBERS,
+    UNPACKED_ENHANCED,
     check_folder,
     unpack_zip,
     write_manifest,
@@ -26,7 +27,7 @@ def main(sm):
         if spec["kind"] == "zip":
             roles = unpack_zip(
                 source,
-                tmp / "enhanced",
+                tmp / UNPACKED_ENHANCED,
                 sm.params.songs,
                 sm.params.listeners,
                 pairs,
