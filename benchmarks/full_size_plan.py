@@ -2,7 +2,8 @@
 
 50 listeners x 14 songs of 4 minutes (the size of a CAD1 Task 1 table), as WAV files
 whose headers say 4 minutes and whose samples are a sparse hole (``truncate``): the
-workflow sizes each job from the headers alone (``vdbo.resources.audio_seconds``), so
+workflow sizes each job from the headers alone
+(``vdbo.core.resources.audio_seconds``), so
 ``snakemake -n`` plans exactly what the real data would get, using no disk. Prints per
 rule the job count and each job's ``mem_mb`` and ``runtime`` (minutes), and the totals
 a scheduler must grant.

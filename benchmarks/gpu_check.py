@@ -50,7 +50,7 @@ from fake_weights import make_torch_home  # noqa: E402
 from tinydata import RATE, synth_stems  # noqa: E402
 from training_throughput import bench_songs, sync, throughput  # noqa: E402
 
-from vdbo.atomic import write_text  # noqa: E402
+from vdbo.core.atomic import write_text  # noqa: E402
 
 TOLERANCE = 1e-3
 """Largest CUDA-vs-CPU difference, relative to the CPU stems' peak, that is rounding."""
@@ -158,7 +158,7 @@ def tf32(enabled: bool | None):
 
 def separate(model, mix: np.ndarray, device: torch.device) -> tuple[dict, float]:
     """Stems through vdbo's separation path, and the wall seconds it took."""
-    from vdbo.separators.run import separate_with_model
+    from vdbo.separation.run import separate_with_model
 
     sync(device)
     started = time.perf_counter()
@@ -206,7 +206,7 @@ def separation(report: dict, args, target: torch.device, save) -> None:
 
 
 def separate_one(name, spec, entry, signals, args, target, save) -> None:
-    from vdbo.separators.run import load_model
+    from vdbo.separation.run import load_model
 
     short, long, warm = signals
     cpu = torch.device("cpu")

@@ -3,7 +3,7 @@
 A job's start-up is what a fresh interpreter pays before it touches audio: the
 Snakemake script preamble, the job script's own imports (read from
 ``workflow/scripts/<script>.py``) and the modules its work loads on first use (the
-official functions it resolves through ``vdbo.official``, the HAAQI engine, NAL-R).
+official functions it resolves through ``vdbo.core.official``, the HAAQI engine, NAL-R).
 Anchor: the same, plus importing the official recipe module those functions live in
 (``recipes.cad1.task1.baseline.enhance`` or ``.evaluate``), which is what such a job
 paid when it imported the recipe (torch, hydra, pandas). Each kind is run A B A B in
@@ -29,13 +29,13 @@ REPO = Path(__file__).resolve().parents[1]
 ENHANCE = "recipes.cad1.task1.baseline.enhance"
 EVALUATE = "recipes.cad1.task1.baseline.evaluate"
 RESOLVE_ENHANCE = (
-    "from vdbo.official import enhance_function\n"
+    "from vdbo.core.official import enhance_function\n"
     "for n in ('map_to_dict', 'process_stems_for_listener', 'remix_signal',"
     " 'save_flac_signal'): enhance_function(n)\n"
     "import clarity.enhancer.nalr, clarity.enhancer.compressor\n"
 )
 RESOLVE_EVALUATE = (
-    "from vdbo.official import evaluate_function\n"
+    "from vdbo.core.official import evaluate_function\n"
     "for n in ('_evaluate_song_listener', 'set_song_seed', 'ResultsFile'):"
     " evaluate_function(n)\n"
     "import clarity.utils.flac_encoder\n"
@@ -51,7 +51,7 @@ JOBS = {
     "verify_scores": ("verify_scores.py", RESOLVE_EVALUATE, EVALUATE),
     "remix_haaqi": (
         "remix_haaqi.py",
-        RESOLVE_EVALUATE + FAST_ENGINE + "import vdbo.remix.objective\n",
+        RESOLVE_EVALUATE + FAST_ENGINE + "import vdbo.evaluation.remix_objective\n",
         EVALUATE,
     ),
 }

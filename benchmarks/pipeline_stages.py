@@ -43,13 +43,13 @@ def main() -> None:
     from clarity.utils.signal_processing import denormalize_signals, normalize_signal
     from recipes.cad1.task1.baseline.enhance import separate_sources
 
-    from vdbo import metadata
-    from vdbo.audio_io import read_wav_float
-    from vdbo.encoding import write_official_remix, write_stems
-    from vdbo.enhancement import amplify_stems
-    from vdbo.scoring import score_pair
-    from vdbo.separators import weights
-    from vdbo.separators.run import separate_with_model
+    from vdbo.core import metadata
+    from vdbo.core.audio_io import read_wav_float
+    from vdbo.enhancement.amplification import amplify_stems
+    from vdbo.enhancement.encoding import write_official_remix, write_stems
+    from vdbo.evaluation.pairs import score_pair
+    from vdbo.separation import weights
+    from vdbo.separation.run import separate_with_model
 
     if not (args.data / "metadata/musdb18.valid.json").exists():
         from vdbo.demo.build import build_demo_dataset

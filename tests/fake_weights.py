@@ -23,7 +23,7 @@ def make_torch_home(home: Path, seed: int = 0) -> Path:
     from openunmix import utils as umx_utils
     from openunmix.model import OpenUnmix
 
-    from vdbo.separators.weights import hdemucs_weights_path, umxhq_weights_paths
+    from vdbo.separation.weights import hdemucs_weights_path, umxhq_weights_paths
 
     hub = Path(home) / "hub"
     torch.manual_seed(seed)

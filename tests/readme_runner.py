@@ -19,7 +19,8 @@ import snakemake_log
 from scipy.io import wavfile
 from workflow_runner import REPO
 
-from vdbo import STEMS, determinism
+from vdbo import STEMS
+from vdbo.core import determinism
 
 REAL_DATA_HEADING = "## Real data"
 SEPARATORS = ("hdemucs", "umxhq")
@@ -96,7 +97,7 @@ def expected_plan(songs: int, listeners: int, submission: bool) -> Counter:
 
 def official(step: str, env: dict, *overrides: str) -> None:
     """An official recipe script, with the CPU settings the workflow gives its jobs
-    (vdbo.determinism): torch's kernels, and so the stems, depend on them."""
+    (vdbo.core.determinism): torch's kernels, and so the stems, depend on them."""
     cmd = [sys.executable, "-m", f"recipes.cad1.task1.baseline.{step}", *overrides]
     env = dict(env)
     determinism.apply(env)

@@ -14,10 +14,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from vdbo.aggregate import write_summary
-from vdbo.atomic import atomic_output, write_text
+from vdbo.core.atomic import atomic_output, write_text
+from vdbo.evaluation.aggregate import write_summary
 from vdbo.remix import write_remix
-from vdbo.stems_npz import load_stems, save_stems
+from vdbo.separation.stems_npz import load_stems, save_stems
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -60,7 +60,7 @@ def test_writer_that_writes_nothing_is_an_error(tmp_path):
 
 KILLED_WRITER = """
 import os, signal, sys
-from vdbo.atomic import atomic_output
+from vdbo.core.atomic import atomic_output
 with atomic_output(sys.argv[1]) as tmp:
     with open(tmp, "w") as f:
         f.write("song,listener,score\\n" * 1000)

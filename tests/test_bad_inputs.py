@@ -10,10 +10,10 @@ from scipy.io import wavfile
 from tinydata import CLARITY_LISTENERS, make_dataset, write_segments
 from workflow_runner import snakemake, write_config
 
-from vdbo import metadata
-from vdbo.audio_io import read_wav_float
-from vdbo.errors import InputError
-from vdbo.separators.run import separate_track
+from vdbo.core import metadata
+from vdbo.core.audio_io import read_wav_float
+from vdbo.core.errors import InputError
+from vdbo.separation.run import separate_track
 
 SONG = "Nora & The Owls - Don't Wait"
 

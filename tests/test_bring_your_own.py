@@ -19,11 +19,11 @@ import soundfile
 from tinydata import synth_stems
 
 from vdbo import STEMS
-from vdbo.errors import InputError
-from vdbo.separators.python_callable import accepts_device, run_callable
-from vdbo.separators.run import separate_track
-from vdbo.separators.stems_folder import read_track_stems, stem_files
-from vdbo.submission_intake import check_folder, expected_files, unpack_zip
+from vdbo.core.errors import InputError
+from vdbo.evaluation.received import check_folder, expected_files, unpack_zip
+from vdbo.separation.python_callable import accepts_device, run_callable
+from vdbo.separation.run import separate_track
+from vdbo.separation.stems_folder import read_track_stems, stem_files
 
 RATE = 44100
 TRACK = "Ada's Garden - Slow & Low"
@@ -407,7 +407,7 @@ def test_a_folder_submission_is_checked_in_place(tmp_path):
 
 def test_stems_not_cropped_to_the_segment_are_refused(tmp_path):
     """A submission marked cropped whose stems hold another length is named."""
-    from vdbo.submission_intake import score_cropped_pair
+    from vdbo.evaluation.received import score_cropped_pair
 
     write_pair(tmp_path / "enhanced", LISTENER, TRACK, seconds=0.2)
     with pytest.raises(InputError, match=r"holds 0.200 s, the objective-evaluation"):

@@ -32,7 +32,7 @@ from tinydata import make_dataset
 from workflow_runner import snakemake, write_config
 
 from vdbo import STEMS
-from vdbo.stems_npz import load_stems
+from vdbo.separation.stems_npz import load_stems
 
 SONG = "Ada's Garden - Slow & Low"
 LISTENER = "L0066"
@@ -286,7 +286,7 @@ def test_demucs_command_line_stems_against_the_builtin_demucs(tmp_path):
     # 20 x louder, written by demucs' own save_audio and read back as kind: stems.
     from demucs.audio import save_audio
 
-    from vdbo.separators.stems_folder import read_track_stems
+    from vdbo.separation.stems_folder import read_track_stems
 
     for mode in ("rescale", "none"):
         folder = tmp_path / f"loud_{mode}"

@@ -8,9 +8,10 @@ import pytest
 import yaml
 from snakemake.utils import validate
 
-from vdbo import remix, schema, training
+from vdbo import remix, training
 from vdbo.config_check import config_problems
-from vdbo.errors import InputError
+from vdbo.core import schema
+from vdbo.core.errors import InputError
 
 REPO = Path(__file__).resolve().parents[1]
 SCHEMA = REPO / "workflow/schemas/config.schema.yaml"
@@ -120,6 +121,7 @@ def test_remix_and_training_keys_are_checked_by_the_schema(resolve, given, messa
 
 
 def test_schema_loads_as_pyyaml_safe_load_reads_it():
-    """vdbo.schema parses with libyaml when available: the same schema as safe_load."""
+    """vdbo.core.schema parses with libyaml when available: the same schema as
+    safe_load."""
     text = schema.SCHEMA_PATH.read_text(encoding="utf-8")
     assert schema.load_schema() == yaml.safe_load(text)

@@ -12,14 +12,14 @@ import numpy as np
 import pytest
 
 from vdbo import STEMS
-from vdbo.audio_io import read_wav_int16
+from vdbo.core.audio_io import read_wav_int16
+from vdbo.core.errors import InputError
 from vdbo.demo.arrangement import Timeline
 from vdbo.demo.build import build_demo_dataset, track_dir
 from vdbo.demo.harmony import chord_pitch_classes, scale_for_chord, scale_pitches
 from vdbo.demo.melody import compose_melody
 from vdbo.demo.songs import SONGS
 from vdbo.demo.vocals import fundamental_midi
-from vdbo.errors import InputError
 
 REPO = Path(__file__).resolve().parents[1]
 LISTENERS = REPO / "resources" / "listeners" / "clarity_listeners.json"

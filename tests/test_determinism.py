@@ -1,5 +1,6 @@
 """Training and separation give the same numbers whatever the x86 instruction set
-torch would pick, under the settings of vdbo.determinism (which the workflow exports
+torch would pick, under the settings of vdbo.core.determinism (which the workflow
+exports
 to every job: tests/test_training_workflow.py checks the jobs' logs)."""
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import pytest
 import torch
 from tinydata import make_dataset
 
-from vdbo import determinism
+from vdbo.core import determinism
 
 REPO = Path(__file__).resolve().parents[1]
 # Train a tiny HDemucs (convolutions: oneDNN; STFT and matmuls: MKL; elementwise
@@ -22,7 +23,7 @@ WORKER = """
 import hashlib, sys
 from pathlib import Path
 import torch
-from vdbo.separators.run import separate_track
+from vdbo.separation.run import separate_track
 from vdbo.training import load_separation_model, train
 torch.set_num_threads(1)
 music, out = Path(sys.argv[1]), Path(sys.argv[2])

@@ -1,4 +1,5 @@
-"""vdbo.official: the recipe's numpy functions, identical, without importing torch."""
+"""vdbo.core.official: the recipe's numpy functions, identical, without importing
+torch."""
 
 import importlib
 import subprocess
@@ -8,7 +9,7 @@ import warnings
 import numpy as np
 import pytest
 
-from vdbo.official import (
+from vdbo.core.official import (
     BASELINE_ENHANCE,
     BASELINE_EVALUATE,
     enhance_function,
@@ -143,8 +144,9 @@ def test_torch_functions_are_refused():
 def test_non_model_jobs_do_not_import_torch():
     code = (
         "import sys\n"
-        "import vdbo.enhancement, vdbo.encoding, vdbo.remix, vdbo.stems_npz\n"
-        "from vdbo.official import enhance_function\n"
+        "import vdbo.enhancement.amplification, vdbo.enhancement.encoding\n"
+        "import vdbo.remix, vdbo.separation.stems_npz\n"
+        "from vdbo.core.official import enhance_function\n"
         f"for n in {NAMES!r}: enhance_function(n)\n"
         "heavy = sorted({'torch', 'torchaudio', 'hydra'} & set(sys.modules))\n"
         "assert not heavy, heavy\n"
@@ -156,8 +158,8 @@ def test_scoring_jobs_import_neither_hydra_nor_pandas():
     """score, verify_scores and remix_haaqi: what their scripts and work import."""
     code = (
         "import sys\n"
-        "import vdbo.scoring, vdbo.remix_scoring, vdbo.haaqi\n"
-        "from vdbo.official import evaluate_function\n"
+        "import vdbo.evaluation.pairs, vdbo.evaluation.remix_scores, vdbo.haaqi\n"
+        "from vdbo.core.official import evaluate_function\n"
         f"for n in {[*EVALUATE_NAMES, 'ResultsFile']!r}: evaluate_function(n)\n"
         "heavy = sorted({'torch', 'hydra', 'pandas'} & set(sys.modules))\n"
         "assert not heavy, heavy\n"

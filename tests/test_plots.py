@@ -16,10 +16,10 @@ import pytest
 from scipy import stats as scistats
 
 from vdbo import SIDES, STEMS
-from vdbo.aggregate import summarise, write_summary
-from vdbo.errors import InputError
-from vdbo.plots import cost, hearing, remix, scores, tables, training
-from vdbo.remix_scoring import STAT_COLUMNS
+from vdbo.core.errors import InputError
+from vdbo.evaluation.aggregate import summarise, write_summary
+from vdbo.evaluation.remix_scores import STAT_COLUMNS
+from vdbo.report import cost, hearing, remix, scores, tables, training
 
 REPO = Path(__file__).resolve().parents[1]
 LISTENERS = json.loads(

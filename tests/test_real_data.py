@@ -42,7 +42,7 @@ from readme_runner import (
 from standin import OBJECTIVE, make_standin
 from workflow_runner import REPO, copy_repository, user_env
 
-from vdbo.submission import pack
+from vdbo.enhancement.submission import pack
 
 TEAM = "E001"
 
@@ -164,9 +164,9 @@ def test_evaluation_rehearsal_equals_official_test_py(tmp_path):
             ), it.filename
 
     # The whole zip file, byte for byte: our files given test.py's file times (the
-    # only difference left), packed again by vdbo.submission.pack. A zip lists files
-    # in the filesystem's directory order, so this holds where both trees list
-    # alike (ext4 here: the same names hash alike).
+    # only difference left), packed again by vdbo.enhancement.submission.pack. A zip
+    # lists files in the filesystem's directory order, so this holds where both
+    # trees list alike (ext4 here: the same names hash alike).
     same = tmp_path / "same_times"
     shutil.copytree(results / "enhanced/hdemucs", same)
     official_tree = exp / "enhanced_signals"
@@ -245,7 +245,7 @@ def test_full_size_plan(tmp_path):
         assert counts == expect, config
         score = table["score"]
         seconds = 30.0 if submission else full.SECONDS
-        from vdbo.resources import scoring_mem_mb, scoring_runtime_min
+        from vdbo.core.resources import scoring_mem_mb, scoring_runtime_min
 
         assert score["mem_mb"] == {scoring_mem_mb(seconds, "official")}
         assert score["runtime"] == {scoring_runtime_min(seconds, "official")}

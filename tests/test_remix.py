@@ -13,14 +13,14 @@ from clarity.utils.signal_processing import resample
 from scipy.signal import resample_poly
 
 from vdbo import SIDES, STEMS
-from vdbo.errors import InputError
+from vdbo.core.errors import InputError
+from vdbo.evaluation.remix_objective import remix_haaqi
 from vdbo.remix import (
     STRATEGIES,
     copy_official_remix,
     load_overrides,
     register_strategy,
     remix,
-    remix_haaqi,
     stem_gains_db,
     write_remix,
 )

@@ -23,7 +23,7 @@ from report_run import LISTENERS, SONGS, TARGET, run_with_report
 from scipy import stats as scistats
 
 from vdbo import SIDES, STEMS
-from vdbo.plots import hearing, scores
+from vdbo.report import hearing, scores
 
 SEPARATORS = ["oracle", "mixture", "tiny"]
 FIGURES = [

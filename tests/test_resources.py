@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 from scipy.io import wavfile
 
-from vdbo import resources
+from vdbo.core import resources
 
 FOUR_MINUTES = 240.0
 DURATIONS = [0.5, 1.5, 10.0, 30.0, 60.0, 240.0, 600.0]
@@ -124,7 +124,7 @@ def test_memory_model_bounds_official_haaqi():
 
 
 def test_scoring_budget_fails_early_with_the_numbers():
-    from vdbo.resources import MemoryBudgetError, check_scoring_budget
+    from vdbo.core.resources import MemoryBudgetError, check_scoring_budget
 
     check_scoring_budget(240.0, "official", resources.scoring_mem_mb(240.0))
     with pytest.raises(MemoryBudgetError, match=r"needs about 13500 MB.*mem_mb=4000"):

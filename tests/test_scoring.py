@@ -9,11 +9,12 @@ import pandas as pd
 import pytest
 from tinydata import make_dataset
 
-from vdbo import STEMS, layout
-from vdbo.aggregate import OFFICIAL_COLUMNS, concat_scores, summarise
-from vdbo.encoding import write_stems
-from vdbo.errors import InputError
-from vdbo.scoring import (
+from vdbo import STEMS
+from vdbo.core import layout
+from vdbo.core.errors import InputError
+from vdbo.enhancement.encoding import write_stems
+from vdbo.evaluation.aggregate import OFFICIAL_COLUMNS, concat_scores, summarise
+from vdbo.evaluation.pairs import (
     _stage_segment,
     declared_folders,
     haaqi_engine,
@@ -49,7 +50,7 @@ def test_segment_staging_is_an_exact_crop(tmp_path):
 
 
 def test_segment_past_the_end_is_an_error(tmp_path):
-    from vdbo.errors import InputError
+    from vdbo.core.errors import InputError
 
     data = make_dataset(tmp_path / "data", {SONG: "test"}, ["L0045"], seconds=1.0)
     processed = {c: np.full(44100, 0.1) for c in layout.STEM_CHANNELS}
@@ -64,8 +65,8 @@ def test_segment_past_the_end_is_an_error(tmp_path):
 def test_engine_swap_is_scoped():
     from clarity.evaluator.haaqi import compute_haaqi
 
+    from vdbo.core.official import evaluate_function
     from vdbo.haaqi import compute_haaqi as fast
-    from vdbo.official import evaluate_function
 
     def called():
         """The compute_haaqi the official evaluation calls now."""
@@ -124,8 +125,8 @@ def test_evaluation_config_has_every_key_the_official_function_reads():
     import ast
     import inspect
 
-    from vdbo.official import evaluate_function
-    from vdbo.scoring import evaluation_config
+    from vdbo.core.official import evaluate_function
+    from vdbo.evaluation.pairs import evaluation_config
 
     source = inspect.getsource(evaluate_function("_evaluate_song_listener"))
     chains = set()

@@ -1,13 +1,13 @@
-"""vdbo.separators.kinds: one registry of separator kinds that everything asks."""
+"""vdbo.separation.kinds: one registry of separator kinds that everything asks."""
 
 import numpy as np
 import pytest
 from tinydata import make_dataset
 
 from vdbo import STEMS
-from vdbo.errors import InputError
-from vdbo.separators.kinds import KINDS, get_kind, register_kind
-from vdbo.separators.run import separate_track
+from vdbo.core.errors import InputError
+from vdbo.separation.kinds import KINDS, get_kind, register_kind
+from vdbo.separation.run import separate_track
 
 
 def test_kinds_say_what_their_jobs_need():

@@ -12,8 +12,8 @@ from tinydata import make_dataset
 from workflow_runner import snakemake, write_config
 
 from vdbo import STEMS
-from vdbo.separators.checks import BadSeparatorOutput, check_separated
-from vdbo.separators.run import separate_track
+from vdbo.separation.checks import BadSeparatorOutput, check_separated
+from vdbo.separation.run import separate_track
 from vdbo.training.architectures import build_trainer
 from vdbo.training.checkpoint import CHECKPOINT_FORMAT, atomic_save
 from vdbo.training.config import resolve_config

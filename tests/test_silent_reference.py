@@ -12,18 +12,19 @@ import pytest
 from scipy.io import wavfile
 from tinydata import make_dataset
 
-from vdbo import STEMS, layout
-from vdbo.aggregate import summarise
-from vdbo.encoding import write_stems
-from vdbo.errors import InputError
-from vdbo.remix import remix_haaqi
-from vdbo.scoring import (
+from vdbo import STEMS
+from vdbo.core import layout
+from vdbo.core.errors import InputError
+from vdbo.enhancement.encoding import write_stems
+from vdbo.evaluation.aggregate import summarise
+from vdbo.evaluation.pairs import (
     reference_levels,
     score_pair_checked,
     skipping_silent_references,
     verify_against,
     write_pair_scores,
 )
+from vdbo.evaluation.remix_objective import remix_haaqi
 
 SONG = "Bach's Chorale - No Drums & All"
 CFS = [250, 500, 1000, 2000, 3000, 4000, 6000, 8000]
@@ -180,7 +181,7 @@ def test_remix_haaqi_with_a_silent_side(caplog):
 def test_skipping_keeps_the_chosen_engine_for_the_other_calls():
     """The skip wraps the compute_haaqi the evaluation calls at that moment (the fast
     engine under ``haaqi_engine("fast")``), not pyclarity's own."""
-    from vdbo.official import BASELINE_EVALUATE, evaluate_function, replaced
+    from vdbo.core.official import BASELINE_EVALUATE, evaluate_function, replaced
 
     original = evaluate_function("compute_haaqi")  # pyclarity's, resolved first
     calls = []

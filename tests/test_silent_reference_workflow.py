@@ -11,7 +11,7 @@ import pytest
 from tinydata import make_dataset
 from workflow_runner import snakemake, write_config
 
-from vdbo.determinism import CPU_ENV
+from vdbo.core.determinism import CPU_ENV
 
 LISTENER = "L0045"
 CHORALE = "Bach's Chorale - No Drums"  # drums all zeros

@@ -2,7 +2,8 @@
 
 Checks what a cluster user relies on, from SLURM's own accounting: model separation
 jobs request a GPU and model-free ones do not, scoring jobs request the memory and time
-that ``vdbo.resources`` computes for the scored segment, the environment (TORCH_HOME
+that ``vdbo.core.resources`` computes for the scored segment, the environment
+(TORCH_HOME
 with the separator's weights) reaches the jobs, and the scores equal a local run's.
 """
 
@@ -20,7 +21,7 @@ from slurm_cluster import slurm_cluster_fixture, write_test_profile  # noqa: F40
 from tinydata import make_dataset
 from workflow_runner import REPO, SNAKEMAKE, write_config
 
-from vdbo import resources
+from vdbo.core import resources
 
 SLURM_PROFILE = REPO / "workflow" / "profiles" / "slurm"
 SONG = "Juliet's Rescue - Heartbeats & Co"

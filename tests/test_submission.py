@@ -10,11 +10,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from vdbo import metadata
 from vdbo.config_check import config_problems
-from vdbo.encoding import crop
-from vdbo.errors import InputError
-from vdbo.submission import check_contents, pack
+from vdbo.core import metadata
+from vdbo.core.errors import InputError
+from vdbo.enhancement.encoding import crop
+from vdbo.enhancement.submission import check_contents, pack
 
 REPO = Path(__file__).resolve().parents[1]
 SCHEMA = REPO / "workflow/schemas/config.schema.yaml"
@@ -137,7 +137,7 @@ def test_quick_look_segment_conflicts_with_submission():
 def test_auto_device():
     import torch
 
-    from vdbo.torch_device import resolve_device
+    from vdbo.core.torch_device import resolve_device
 
     expected = "cuda" if torch.cuda.is_available() else "cpu"
     assert resolve_device("auto") == torch.device(expected)

@@ -9,8 +9,8 @@ from fake_weights import make_torch_home
 from tinydata import make_dataset
 from workflow_runner import snakemake, write_config
 
-from vdbo.errors import InputError
-from vdbo.torch_device import resolve_device
+from vdbo.core.errors import InputError
+from vdbo.core.torch_device import resolve_device
 from vdbo.training import train
 
 no_cuda = pytest.mark.skipif(

@@ -15,8 +15,8 @@ import pytest
 import torch
 from tinydata import make_dataset
 
-from vdbo.audio_io import read_wav_float
-from vdbo.errors import InputError
+from vdbo.core.audio_io import read_wav_float
+from vdbo.core.errors import InputError
 from vdbo.training import load_separation_model, train
 from vdbo.training.checkpoint import resume_path
 

@@ -9,7 +9,7 @@ from test_remix_workflow import jobs_to_run
 from tinydata import make_dataset
 from workflow_runner import snakemake, write_config
 
-from vdbo.determinism import CPU_ENV
+from vdbo.core.determinism import CPU_ENV
 
 VALID = {"Kit & Kaboodle - Two Step": "test"}
 TRAIN = ("Odd's End - Ramp", "Blue Hour & Co - Drift", "Tally Ho - Spin")
@@ -38,7 +38,7 @@ def test_trained_separator_and_hyperparameter_rerun(tmp_path):
     run = tmp_path / "run"
     snakemake(run, cfg)
 
-    # Both jobs ran with the CPU settings of vdbo.determinism, set before torch.
+    # Both jobs ran with the CPU settings of vdbo.core.determinism, set before torch.
     (song,) = VALID
     for job_log in ("train/tiny.log", f"separate/tiny/{song}.log"):
         text = (run / "results/logs" / job_log).read_text()

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import yaml
 
-from vdbo.schema import problems as schema_problems
-from vdbo.separators.kinds import KINDS
+from vdbo.core.schema import problems as schema_problems
+from vdbo.separation.kinds import KINDS
 
 
 def config_problems(config: dict, schema_path: str | Path) -> list[str]:

@@ -18,8 +18,8 @@ os.environ["PYTHONPATH"] = os.pathsep.join(
 )
 
 # Training and separation give the same numbers on every x86 CPU with AVX2: the
-# instruction-set caps of vdbo.determinism, set before any job imports torch.
-from vdbo import determinism  # noqa: E402
+# instruction-set caps of vdbo.core.determinism, set before any job imports torch.
+from vdbo.core import determinism  # noqa: E402
 
 determinism.apply(os.environ)
 
@@ -30,12 +30,13 @@ envvars:
 
 
 from vdbo import MUSDB_SAMPLE_RATE, STEMS, TRACK_FILES  # noqa: E402
-from vdbo import metadata, resources, submission  # noqa: E402
-from vdbo.errors import InputError  # noqa: E402
+from vdbo.core import metadata, resources  # noqa: E402
+from vdbo.enhancement import submission  # noqa: E402
+from vdbo.core.errors import InputError  # noqa: E402
 from vdbo.config_check import config_problems  # noqa: E402
-from vdbo import layout  # noqa: E402
-from vdbo.layout import STEM_CHANNELS  # noqa: E402
-from vdbo.separators.kinds import get_kind  # noqa: E402
+from vdbo.core import layout  # noqa: E402
+from vdbo.core.layout import STEM_CHANNELS  # noqa: E402
+from vdbo.separation.kinds import get_kind  # noqa: E402
 
 SCHEMA = workflow.source_path("../schemas/config.schema.yaml")
 if problems := config_problems(config, SCHEMA):
@@ -161,7 +162,7 @@ def reference_stems(wildcards):
 
 
 def separator_kind(wildcards):
-    """The wildcard separator's entry in the kind registry (vdbo.separators.kinds)."""
+    """The wildcard separator's entry in the kind registry (vdbo.separation.kinds)."""
     return get_kind(config["separators"][wildcards.separator]["kind"])
 
 

@@ -1,6 +1,6 @@
 # Input functions of rules/submissions.smk (README, "Bring your own system").
 
-from vdbo.submission_intake import UNPACKED_ENHANCED  # noqa: E402
+from vdbo.evaluation.received import UNPACKED_ENHANCED  # noqa: E402
 
 SUBMISSION_NAMES = "|".join(map(re.escape, submission_names())) or "$^"
 
@@ -37,7 +37,7 @@ def submission_root(wildcards):
 def submission_segment(wildcards):
     """[start, end] the stems hold (cropped: the objective_evaluation segment of
     evaluation.segments_file, the file test.py crops with) or are scored on."""
-    from vdbo.submission_intake import cropped
+    from vdbo.evaluation.received import cropped
 
     if not cropped(config["submissions"][wildcards.submission]):
         return scored_segment(wildcards)

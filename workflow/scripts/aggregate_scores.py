@@ -3,8 +3,8 @@ reference checks (stem-ears skipped for a silent reference, very quiet ones)."""
 
 from pathlib import Path
 
-from vdbo.aggregate import collect_checks, concat_scores
-from vdbo.jobs import run_job
+from vdbo.core.jobs import run_job
+from vdbo.evaluation.aggregate import collect_checks, concat_scores
 
 
 def main(sm):

@@ -2,8 +2,8 @@
 
 from pathlib import Path
 
+from vdbo.core.jobs import run_job
 from vdbo.demo.build import build_demo_dataset
-from vdbo.jobs import run_job
 
 
 def main(sm):

@@ -3,10 +3,10 @@
 from pathlib import Path
 
 from vdbo import MUSDB_SAMPLE_RATE, REMIX_SAMPLE_RATE, STEM_SAMPLE_RATE
-from vdbo.encoding import write_official_remix, write_stems
-from vdbo.jobs import run_job
-from vdbo.metadata import SEGMENT_KINDS
-from vdbo.stems_npz import load_stems
+from vdbo.core.jobs import run_job
+from vdbo.core.metadata import SEGMENT_KINDS
+from vdbo.enhancement.encoding import write_official_remix, write_stems
+from vdbo.separation.stems_npz import load_stems
 
 
 def main(sm):

@@ -2,9 +2,9 @@
 
 from pathlib import Path
 
-from vdbo.enhancement import amplify_stems
-from vdbo.jobs import run_job
-from vdbo.stems_npz import load_stems, save_stems
+from vdbo.core.jobs import run_job
+from vdbo.enhancement.amplification import amplify_stems
+from vdbo.separation.stems_npz import load_stems, save_stems
 
 
 def main(sm):

@@ -1,7 +1,7 @@
 """Snakemake job: CPU time and peak memory per rule from benchmark files."""
 
-from vdbo.jobs import run_job
-from vdbo.plots.cost import plot_cost
+from vdbo.core.jobs import run_job
+from vdbo.report.cost import plot_cost
 
 
 def main(sm):

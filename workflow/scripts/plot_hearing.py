@@ -1,7 +1,7 @@
-"""Snakemake job: HAAQI against pure-tone average per ear (vdbo.plots.hearing)."""
+"""Snakemake job: HAAQI against pure-tone average per ear (vdbo.report.hearing)."""
 
-from vdbo.jobs import run_job
-from vdbo.plots.hearing import plot_haaqi_vs_pta
+from vdbo.core.jobs import run_job
+from vdbo.report.hearing import plot_haaqi_vs_pta
 
 
 def main(sm):

@@ -1,7 +1,7 @@
-"""Snakemake job: listener x song HAAQI heat map per separator (vdbo.plots.scores)."""
+"""Snakemake job: listener x song HAAQI heat map per separator (vdbo.report.scores)."""
 
-from vdbo.jobs import run_job
-from vdbo.plots.scores import plot_heatmaps
+from vdbo.core.jobs import run_job
+from vdbo.report.scores import plot_heatmaps
 
 
 def main(sm):

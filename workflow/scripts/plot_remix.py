@@ -1,7 +1,7 @@
-"""Snakemake job: remix loudness, true peak and HAAQI per strategy (vdbo.plots)."""
+"""Snakemake job: remix loudness, true peak and HAAQI per strategy (vdbo.report)."""
 
-from vdbo.jobs import run_job
-from vdbo.plots.remix import plot_remix
+from vdbo.core.jobs import run_job
+from vdbo.report.remix import plot_remix
 
 
 def main(sm):

@@ -1,7 +1,7 @@
-"""Snakemake job: mean HAAQI per separator, stem and ear (vdbo.plots.scores)."""
+"""Snakemake job: mean HAAQI per separator, stem and ear (vdbo.report.scores)."""
 
-from vdbo.jobs import run_job
-from vdbo.plots.scores import plot_stem_means
+from vdbo.core.jobs import run_job
+from vdbo.report.scores import plot_stem_means
 
 
 def main(sm):

@@ -1,7 +1,7 @@
-"""Snakemake job: training curves of one model (vdbo.plots.training)."""
+"""Snakemake job: training curves of one model (vdbo.report.training)."""
 
-from vdbo.jobs import run_job
-from vdbo.plots.training import plot_training
+from vdbo.core.jobs import run_job
+from vdbo.report.training import plot_training
 
 
 def main(sm):

@@ -3,12 +3,12 @@
 import json
 from pathlib import Path
 
-from vdbo.atomic import write_text
-from vdbo.enhancement import amplify_stems
-from vdbo.jobs import run_job
+from vdbo.core.atomic import write_text
+from vdbo.core.jobs import run_job
+from vdbo.enhancement.amplification import amplify_stems
 from vdbo.remix import copy_official_remix, remix, stem_gains_db, write_remix
 from vdbo.remix.stem_keys import stem_channels
-from vdbo.stems_npz import load_stems, stem_order
+from vdbo.separation.stems_npz import load_stems, stem_order
 
 
 def main(sm):

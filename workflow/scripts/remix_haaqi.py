@@ -3,9 +3,9 @@
 import json
 from pathlib import Path
 
-from vdbo.atomic import write_text
-from vdbo.jobs import run_job
-from vdbo.remix_scoring import score_remix
+from vdbo.core.atomic import write_text
+from vdbo.core.jobs import run_job
+from vdbo.evaluation.remix_scores import score_remix
 
 
 def main(sm):

@@ -2,9 +2,9 @@
 
 from pathlib import Path
 
-from vdbo.atomic import atomic_output
-from vdbo.jobs import run_job
-from vdbo.remix_scoring import remix_table
+from vdbo.core.atomic import atomic_output
+from vdbo.core.jobs import run_job
+from vdbo.evaluation.remix_scores import remix_table
 
 
 def main(sm):

@@ -1,7 +1,7 @@
 """Snakemake job: the run's effective config as an HTML page for the report."""
 
-from vdbo.jobs import run_job
-from vdbo.plots.tables import config_page
+from vdbo.core.jobs import run_job
+from vdbo.report.tables import config_page
 
 
 def main(sm):

@@ -1,7 +1,7 @@
 """Snakemake job: the summary tables as an HTML page for the report."""
 
-from vdbo.jobs import run_job
-from vdbo.plots.tables import summary_page
+from vdbo.core.jobs import run_job
+from vdbo.report.tables import summary_page
 
 
 def main(sm):

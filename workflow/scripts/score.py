@@ -2,9 +2,9 @@
 
 from pathlib import Path
 
-from vdbo.jobs import run_job
-from vdbo.resources import scoring_job_segment
-from vdbo.scoring import score_pair_files, write_pair_checks, write_pair_scores
+from vdbo.core.jobs import run_job
+from vdbo.core.resources import scoring_job_segment
+from vdbo.evaluation.pairs import score_pair_files, write_pair_checks, write_pair_scores
 
 
 def main(sm):

@@ -2,10 +2,14 @@
 
 from pathlib import Path
 
-from vdbo.jobs import run_job
-from vdbo.resources import scoring_job_segment
-from vdbo.scoring import score_pair_checked, write_pair_checks, write_pair_scores
-from vdbo.submission_intake import cropped, score_cropped_pair
+from vdbo.core.jobs import run_job
+from vdbo.core.resources import scoring_job_segment
+from vdbo.evaluation.pairs import (
+    score_pair_checked,
+    write_pair_checks,
+    write_pair_scores,
+)
+from vdbo.evaluation.received import cropped, score_cropped_pair
 
 
 def main(sm):

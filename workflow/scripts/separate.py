@@ -2,11 +2,11 @@
 
 from pathlib import Path
 
-from vdbo.determinism import log_settings
-from vdbo.jobs import run_job
-from vdbo.separators.kinds import get_kind
-from vdbo.separators.run import separate_track
-from vdbo.stems_npz import save_stems
+from vdbo.core.determinism import log_settings
+from vdbo.core.jobs import run_job
+from vdbo.separation.kinds import get_kind
+from vdbo.separation.run import separate_track
+from vdbo.separation.stems_npz import save_stems
 
 
 def main(sm):

@@ -2,8 +2,8 @@
 
 from pathlib import Path
 
-from vdbo.jobs import run_job
-from vdbo.submission import pack
+from vdbo.core.jobs import run_job
+from vdbo.enhancement.submission import pack
 
 
 def main(sm):

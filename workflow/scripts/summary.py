@@ -2,9 +2,9 @@
 
 from pathlib import Path
 
-from vdbo.aggregate import summarise, write_summary
-from vdbo.jobs import run_job
-from vdbo.remix_scoring import remix_summary
+from vdbo.core.jobs import run_job
+from vdbo.evaluation.aggregate import summarise, write_summary
+from vdbo.evaluation.remix_scores import remix_summary
 
 
 def main(sm):

@@ -2,8 +2,8 @@
 
 from pathlib import Path
 
-from vdbo.determinism import log_settings
-from vdbo.jobs import run_job
+from vdbo.core.determinism import log_settings
+from vdbo.core.jobs import run_job
 from vdbo.training import train
 
 

@@ -4,8 +4,8 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from vdbo.jobs import run_job
-from vdbo.submission_intake import (
+from vdbo.core.jobs import run_job
+from vdbo.evaluation.received import (
     DEFAULT_BASE_DIR,
     DEFAULT_MAX_BYTES,
     DEFAULT_MAX_MEMBERS,

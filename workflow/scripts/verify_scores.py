@@ -2,8 +2,8 @@
 
 from pathlib import Path
 
-from vdbo.jobs import run_job
-from vdbo.scoring import score_pair_files, verify_against, write_pair_scores
+from vdbo.core.jobs import run_job
+from vdbo.evaluation.pairs import score_pair_files, verify_against, write_pair_scores
 
 
 def main(sm):

@@ -22,6 +22,7 @@ import numpy as np
 from scipy.io import wavfile
 
 from vdbo import STEMS
+from vdbo.core.errors import InputError
 from vdbo.demo.accompaniment import compose_bass, compose_chords
 from vdbo.demo.arrangement import Timeline
 from vdbo.demo.external import ExternalToolError, require_tools
@@ -34,7 +35,6 @@ from vdbo.demo.notes import DRUM_CHANNEL
 from vdbo.demo.render import SAMPLE_RATE, find_soundfont, render_midi
 from vdbo.demo.songs import SONGS, SongSpec
 from vdbo.demo.vocals import sing
-from vdbo.errors import InputError
 
 STAGING_NAME = ".demo-staging"
 """Folder under the dataset root where finished tracks wait to be renamed into place."""

@@ -13,10 +13,10 @@ import json
 import shutil
 from pathlib import Path
 
-from vdbo.atomic import write_text
+from vdbo.core.atomic import write_text
+from vdbo.core.errors import InputError
+from vdbo.core.metadata import load_listeners
 from vdbo.demo.songs import SongSpec
-from vdbo.errors import InputError
-from vdbo.metadata import load_listeners
 
 VALID_LISTENERS = ("L0045", "L0026", "L0066")
 TRAIN_LISTENERS = ("L0069", "L0012", "L0044", "L0040")

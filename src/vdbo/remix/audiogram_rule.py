@@ -48,7 +48,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from vdbo import STEMS
-from vdbo.errors import InputError
+from vdbo.core.errors import InputError
 
 _MAX_RULE_DB = 24.0
 

@@ -7,7 +7,7 @@ the docs and the code describe one thing.
 
 The keys, their defaults, limits and documentation have one home: the strategy entry
 of the config schema, ``remix.strategies.<name>`` in
-``workflow/schemas/config.schema.yaml`` (read through :mod:`vdbo.schema`). Unknown
+``workflow/schemas/config.schema.yaml`` (read through :mod:`vdbo.core.schema`). Unknown
 keys are refused, because a typo in a key (``loudness_target``) would otherwise
 silently fall back to a default. Here is only the check across keys: a loudness
 target below the true-peak ceiling.
@@ -18,8 +18,8 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from vdbo import schema
-from vdbo.errors import InputError
+from vdbo.core import schema
+from vdbo.core.errors import InputError
 
 STRATEGY_SCHEMA = schema.section("remix", "strategies", "*")
 """The schema of one strategy entry: keys, defaults, limits, documentation."""

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from vdbo.errors import InputError
+from vdbo.core.errors import InputError
 from vdbo.remix.limiter import limiter_gain
 from vdbo.remix.loudness import (
     amplitude_to_db,

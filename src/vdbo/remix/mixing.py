@@ -11,10 +11,10 @@ from __future__ import annotations
 import numpy as np
 
 from vdbo import SIDES
-from vdbo.errors import InputError
-from vdbo.official import enhance_function
+from vdbo.core.errors import InputError
+from vdbo.core.listener import listener_name
+from vdbo.core.official import enhance_function
 from vdbo.remix.config import resolve_config
-from vdbo.remix.listener import listener_name
 from vdbo.remix.overrides import Overrides, override_for
 from vdbo.remix.registry import get_strategy
 from vdbo.remix.stem_keys import check_processed_stems, db_to_amplitude, split_stem_key

@@ -14,7 +14,7 @@ filled; gains are dB within +-40 and apply to both sides. Example::
     L5040,6,-3,-3,-2
 
 Anything else (missing or unknown column, empty or non-numeric cell, duplicate
-listener) raises :class:`vdbo.errors.InputError` naming the file, since a silently
+listener) raises :class:`vdbo.core.errors.InputError` naming the file, since a silently
 ignored row would look like an override that did nothing.
 """
 
@@ -25,7 +25,7 @@ import math
 from pathlib import Path
 
 from vdbo import STEMS
-from vdbo.errors import InputError
+from vdbo.core.errors import InputError
 from vdbo.remix.stem_keys import MAX_GAIN_DB
 
 OVERRIDE_COLUMNS = ("listener",) + tuple(f"{stem}_db" for stem in STEMS)

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from vdbo.errors import InputError
+from vdbo.core.errors import InputError
 
 SideGains = dict[str, dict[str, float]]
 """Gains in dB as ``{"left": {"vocals": 3.0, ...}, "right": {...}}``."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from vdbo import SIDES, STEMS
-from vdbo.errors import InputError
+from vdbo.core.errors import InputError
 
 MAX_GAIN_DB = 40.0
 """Largest stem gain, up or down, of fixed_gains and of override rows (the config

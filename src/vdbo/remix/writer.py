@@ -18,9 +18,9 @@ from typing import Any
 import numpy as np
 
 from vdbo import MUSDB_SAMPLE_RATE, REMIX_SAMPLE_RATE
-from vdbo.atomic import atomic_output
-from vdbo.errors import InputError
-from vdbo.official import enhance_function
+from vdbo.core.atomic import atomic_output
+from vdbo.core.errors import InputError
+from vdbo.core.official import enhance_function
 from vdbo.remix.config import resolve_config
 from vdbo.remix.level_safety import make_level_safe
 from vdbo.remix.loudness import integrated_loudness, sample_peak_dbfs, true_peak_dbtp

@@ -5,7 +5,7 @@ split; :func:`train` does that from random weights or from pretrained ones, and
 :func:`load_separation_model` hands the result to the official ``decompose_signal``.
 """
 
-from vdbo.lazy import lazy_attributes
+from vdbo.core.lazy import lazy_attributes
 from vdbo.training.config import DEFAULTS, resolve_config
 
 __all__ = ["DEFAULTS", "load_separation_model", "resolve_config", "train"]

@@ -7,8 +7,8 @@ import json
 import sys
 from pathlib import Path
 
-from vdbo.errors import InputError
-from vdbo.metadata import load_songs, read_json
+from vdbo.core.errors import InputError
+from vdbo.core.metadata import load_songs, read_json
 
 
 def _config(path: Path | None) -> dict:

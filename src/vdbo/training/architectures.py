@@ -26,9 +26,9 @@ import torch.nn.functional as F
 from torch import Tensor
 
 from vdbo import STEMS
-from vdbo.audio_io import MUSDB_SAMPLE_RATE
-from vdbo.errors import InputError
-from vdbo.separators.model import SeparationModel
+from vdbo.core.audio_io import MUSDB_SAMPLE_RATE
+from vdbo.core.errors import InputError
+from vdbo.separation.model import SeparationModel
 
 UMX_SOURCES = list(STEMS)
 """Open-Unmix's output order, the one the official baseline assumes for umxhq."""

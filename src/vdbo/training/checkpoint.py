@@ -14,9 +14,9 @@ from pathlib import Path
 
 import torch
 
-from vdbo.atomic import atomic_output
-from vdbo.errors import InputError
-from vdbo.separators.model import SeparationModel
+from vdbo.core.atomic import atomic_output
+from vdbo.core.errors import InputError
+from vdbo.separation.model import SeparationModel
 from vdbo.training.architectures import build_trainer, load_plain_state
 
 CHECKPOINT_FORMAT = "vdbo.training/1"

@@ -2,7 +2,8 @@
 
 Keys, defaults (sized for the embedded demo: a small Open-Unmix that trains in minutes
 on two CPU cores) and limits are in the config schema,
-``training.models.<name>.settings`` (read through :mod:`vdbo.schema`). A resumed run
+``training.models.<name>.settings`` (read through :mod:`vdbo.core.schema`). A resumed
+run
 must use the same settings as the run it continues; the hash of the resolved settings
 is what the resume check compares.
 """
@@ -15,8 +16,9 @@ import json
 from pathlib import Path
 from typing import Any
 
-from vdbo import STEMS, schema
-from vdbo.errors import InputError
+from vdbo import STEMS
+from vdbo.core import schema
+from vdbo.core.errors import InputError
 
 SETTINGS_SCHEMA = schema.section("training", "models", "*", "settings")
 """Keys, defaults, limits and documentation: training.models.<name>.settings in

@@ -18,8 +18,8 @@ from pathlib import Path
 import numpy as np
 
 from vdbo import STEMS
-from vdbo.audio_io import MUSDB_SAMPLE_RATE, read_wav_int16
-from vdbo.errors import InputError
+from vdbo.core.audio_io import MUSDB_SAMPLE_RATE, read_wav_int16
+from vdbo.core.errors import InputError
 
 SPLITS = ("train", "test")
 

@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from vdbo.torch_device import DEVICE_KEY, resolve_device
+from vdbo.core.torch_device import DEVICE_KEY, resolve_device
 from vdbo.training.architectures import build_trainer
 from vdbo.training.checkpoint import (
     RESUME_FORMAT,

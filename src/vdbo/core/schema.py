@@ -1,0 +1,86 @@
+"""The config schema (workflow/schemas/config.schema.yaml) as the one home of config
+keys, defaults and limits, for the code that takes a config section outside the
+workflow too (:mod:`vdbo.remix.config`, :mod:`vdbo.training.config`).
+
+``section("remix", "strategies", "*")`` is the schema of one remix strategy (``*``
+stands for a named entry, the schema's ``additionalProperties``); :func:`defaults`
+gives its filled-in defaults and :func:`problems` checks a value against it, one line
+per violation naming the key.
+"""
+
+from __future__ import annotations
+
+import copy
+import functools
+import math
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+SCHEMA_PATH = (
+    Path(__file__).resolve().parents[3] / "workflow" / "schemas" / "config.schema.yaml"
+)
+
+
+@functools.cache
+def load_schema() -> dict:
+    """The workflow's config schema."""
+    # libyaml's safe loader when PyYAML has it: the same dict, 8x faster to parse
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    return yaml.load(SCHEMA_PATH.read_text(encoding="utf-8"), Loader=loader)
+
+
+def section(*keys: str) -> dict:
+    """The sub-schema at ``keys`` (``*``: the schema of a named entry)."""
+    node = load_schema()
+    for key in keys:
+        node = node["additionalProperties"] if key == "*" else node["properties"][key]
+    return node
+
+
+def defaults(schema: dict) -> dict[str, Any]:
+    """Every default of an object schema, nested objects included (a fresh copy)."""
+    filled = {}
+    for key, spec in schema.get("properties", {}).items():
+        if "properties" in spec:
+            filled[key] = {**copy.deepcopy(spec.get("default", {})), **defaults(spec)}
+        elif "default" in spec:
+            filled[key] = copy.deepcopy(spec["default"])
+    return filled
+
+
+def problems(value: Any, schema: dict, label: str) -> list[str]:
+    """One line per violation of ``schema``: ``<label> key <key>: <what is wrong>``
+    (``<label>: ...`` for the value itself, e.g. an unknown key). Numbers must also
+    be finite, which a JSON schema cannot say (YAML has .nan and .inf)."""
+    import jsonschema  # only where a value is checked: jobs that import vdbo.remix
+    # to score a remix start without it
+
+    validator = jsonschema.Draft202012Validator(schema)
+    lines = []
+    for error in sorted(validator.iter_errors(value), key=lambda e: list(e.path)):
+        key = ".".join(str(p) for p in error.path)
+        where = f"{label} key {key}" if key else label
+        lines.append(f"{where}: {error.message}")
+    lines += [
+        f"{label} key {key}: {number} is not finite"
+        for key, number in _nonfinite(value)
+    ]
+    return lines
+
+
+def _nonfinite(value: Any, key: str = "") -> list[tuple[str, float]]:
+    if isinstance(value, float):
+        return [] if math.isfinite(value) else [(key, value)]
+    if isinstance(value, dict):
+        items = value.items()
+    elif isinstance(value, list):
+        items = enumerate(value)
+    else:
+        return []
+    return [
+        found
+        for k, v in items
+        for found in _nonfinite(v, f"{key}.{k}" if key else str(k))
+    ]

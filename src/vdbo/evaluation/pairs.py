@@ -1,0 +1,457 @@
+"""HAAQI scores of one (song, listener) pair by the official CAD1 evaluation code.
+
+``recipes.cad1.task1.baseline.evaluate._evaluate_song_listener`` runs unchanged: it
+seeds numpy from the song's md5 and makes its 8 ``compute_haaqi`` calls in its own
+order, so our numbers equal the official ones to the last digit. Two things are added
+around it, never inside: scoring a segment (the CAD1 test set scored 30 s excerpts),
+done by handing it exact cropped copies of the reference WAVs and enhanced FLACs, and
+the choice of HAAQI engine, done by swapping the ``compute_haaqi`` it calls.
+
+A reference stem that is silent over the scored samples cannot be scored: pyclarity's
+``level1 = 65 - 20 log10(rms)`` is infinite and ``compute_haaqi`` dies in
+``input_align`` (IndexError). :func:`reference_levels` finds such stem-ears before any
+HAAQI work, on the exact samples the official code scores; ``silent_reference``
+decides: ``error`` stops with a message, ``skip`` leaves that call out (its cell is
+``nan``, the pair score the mean of the other cells). The official call would die in
+``input_align`` before it draws any random number, so a skipped call leaves numpy's
+random state where the official code leaves it, and the other calls run exactly as
+they would; pairs without a silent stem-ear are untouched.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import logging
+import math
+import tempfile
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from types import SimpleNamespace
+from typing import NamedTuple
+
+import numpy as np
+from scipy.io import wavfile
+
+from vdbo import MUSDB_SAMPLE_RATE, SIDES, STEM_SAMPLE_RATE, STEMS
+from vdbo.core import layout
+from vdbo.core.atomic import atomic_output, write_text
+from vdbo.core.audio_io import read_wav_int16
+from vdbo.core.errors import InputError, UserFacingError
+from vdbo.core.official import BASELINE_EVALUATE, evaluate_function, replaced
+
+ENGINES = ("official", "fast")
+SILENT_POLICIES = ("error", "skip")
+OFFICIAL_STEM_ORDER = ("drums", "bass", "other", "vocals")
+"""The order of ``_evaluate_song_listener``'s calls (left, then right, per stem)."""
+QUIET_DBFS = -90.0
+"""A reference stem-ear below this RMS (but not silent) is scored, with a warning."""
+
+log = logging.getLogger(__name__)
+
+
+def fast_haaqi(threads: int | None = None):
+    """The fast ``compute_haaqi``, bound to a thread count (None: its default)."""
+    from vdbo.haaqi import compute_haaqi
+
+    return (
+        compute_haaqi
+        if threads is None
+        else functools.partial(compute_haaqi, threads=threads)
+    )
+
+
+@contextlib.contextmanager
+def haaqi_engine(engine: str, threads: int | None = None) -> Iterator[None]:
+    """Make the official evaluation call the chosen ``compute_haaqi``."""
+    if engine == "official":
+        yield
+        return
+    if engine != "fast":
+        raise InputError(
+            None, f"unknown HAAQI engine {engine!r}", f"use one of {ENGINES}"
+        )
+    with replaced(BASELINE_EVALUATE, "compute_haaqi", fast_haaqi(threads)):
+        yield
+
+
+def _crop_flac(src: Path, dst: Path, start: int, end: int) -> None:
+    from clarity.utils.flac_encoder import FlacEncoder
+
+    samples, rate = FlacEncoder.decode(src)
+    FlacEncoder().encode(np.ascontiguousarray(samples[start:end]), int(rate), dst)
+    scale = src.with_suffix(".txt")
+    if scale.exists():
+        dst.with_suffix(".txt").write_text(scale.read_text(encoding="utf-8"))
+
+
+def _stage_references(
+    tmp: Path,
+    music_dir: Path,
+    split: str,
+    song: str,
+    segment: tuple[float, float],
+    bounds,
+) -> Path:
+    """Exact cropped copies of the reference stem WAVs: ``ref[a:b]`` at 44.1 kHz."""
+    ref_dir = tmp / "music" / split / song
+    ref_dir.mkdir(parents=True)
+    for stem in STEMS:
+        ref = _crop(music_dir / split / song / f"{stem}.wav", segment, bounds)
+        wavfile.write(ref_dir / f"{stem}.wav", MUSDB_SAMPLE_RATE, ref)
+    return tmp / "music"
+
+
+def _crop(path: Path, segment: tuple[float, float] | None, bounds=round) -> np.ndarray:
+    """A reference WAV (int16), cropped to the scored segment as it is staged:
+    ``bounds`` is ``round`` for ``scoring.segment``, ``int`` (test.py's crop) for
+    the evaluation mode."""
+    ref = read_wav_int16(path)
+    if segment is None:
+        return ref
+    start_s, end_s = segment
+    a, b = bounds(start_s * MUSDB_SAMPLE_RATE), bounds(end_s * MUSDB_SAMPLE_RATE)
+    if b > len(ref):
+        raise InputError(
+            path,
+            f"is {len(ref) / MUSDB_SAMPLE_RATE:.2f} s long, shorter than the scored "
+            f"segment end {end_s} s",
+            "shorten the segment in the config (`scoring.segment`) or the "
+            "segments file",
+        )
+    return ref[a:b]
+
+
+def scored_range(segment: tuple[float, float] | None, seconds: float) -> str:
+    """The scored range for messages: "10.00-40.00 s" or "0.00-3.00 s (whole song)"."""
+    if segment is None:
+        return f"0.00-{seconds:.2f} s (whole song)"
+    return f"{segment[0]:.2f}-{segment[1]:.2f} s"
+
+
+def reference_levels(
+    music_dir: Path,
+    split: str,
+    song: str,
+    segment: tuple[float, float] | None = None,
+    bounds=round,
+) -> tuple[dict[str, float], str]:
+    """RMS in dBFS of each reference stem-ear ("left_drums": -23.1, ...) over exactly
+    the samples the official evaluation scores (int16 / 32768 as float32, pyclarity's
+    ``resample`` to 24 kHz, one channel), ``-inf`` where they are all zero; and the
+    scored range as text."""
+    from clarity.utils.signal_processing import compute_rms, resample
+
+    levels = {}
+    seconds = 0.0
+    for stem in OFFICIAL_STEM_ORDER:
+        ref = _crop(Path(music_dir) / split / song / f"{stem}.wav", segment, bounds)
+        seconds = len(ref) / MUSDB_SAMPLE_RATE
+        ref = resample(
+            (ref / 32768.0).astype(np.float32), MUSDB_SAMPLE_RATE, STEM_SAMPLE_RATE
+        )
+        for channel, side in enumerate(SIDES):
+            rms = float(compute_rms(ref[:, channel]))
+            levels[f"{side}_{stem}"] = 20 * math.log10(rms) if rms > 0 else -math.inf
+    return levels, scored_range(segment, seconds)
+
+
+def check_silent_references(
+    levels: dict[str, float],
+    policy: str,
+    song: str,
+    where: str,
+    reference_dir: Path,
+) -> tuple[list[str], dict[str, float]]:
+    """Apply ``scoring.silent_reference``: the skipped cells and the quiet ones.
+
+    Raises InputError under ``error`` if any stem-ear is silent; logs a warning per
+    skipped or quiet (< QUIET_DBFS RMS) stem-ear.
+    """
+    if policy not in SILENT_POLICIES:
+        raise InputError(
+            None,
+            f"unknown scoring.silent_reference {policy!r}",
+            f"use one of {SILENT_POLICIES}",
+        )
+    silent = [cell for cell, db in levels.items() if db == -math.inf]
+    quiet = {c: db for c, db in levels.items() if -math.inf < db < QUIET_DBFS}
+    if silent and policy == "error":
+        cells = ", ".join(_cell_text(c) for c in silent)
+        raise InputError(
+            reference_dir,
+            f"song {song!r}: the reference is silent (all samples zero) in {cells} "
+            f"over the scored range {where}, so HAAQI cannot score it (pyclarity's "
+            "level1 = 65 - 20 log10(rms) is infinite)",
+            "set `scoring.silent_reference: skip` to leave these stem-ears out (their "
+            "cells are nan, the pair score the mean of the others), or score a range "
+            "where the stem plays (`scoring.segment` or `scoring.segments_file`), or "
+            "leave the song out (`data.select_songs`)",
+        )
+    for cell in silent:
+        log.warning(
+            "song %r: reference %s is silent over %s: skipped "
+            "(scoring.silent_reference: skip), its cell is nan",
+            song, _cell_text(cell), where,
+        )  # fmt: skip
+    for cell, db in quiet.items():
+        log.warning(
+            "song %r: reference %s is very quiet (%.1f dBFS RMS, below %.0f dBFS) "
+            "over %s: scored as the official code scores it",
+            song, _cell_text(cell), db, QUIET_DBFS, where,
+        )  # fmt: skip
+    return silent, quiet
+
+
+def _cell_text(cell: str) -> str:
+    side, stem = cell.split("_", 1)
+    return f"{stem} ({side} ear)"
+
+
+@contextlib.contextmanager
+def skipping_silent_references(expected: list[str]) -> Iterator[None]:
+    """Make the official evaluation return nan, without any HAAQI work, for each call
+    whose reference is silent (infinite ``level1``), and check these are ``expected``.
+    """
+    inner = evaluate_function("compute_haaqi")  # the engine chosen now
+    skipped = []
+
+    def compute_haaqi(**kwargs):
+        if not math.isfinite(kwargs["level1"]):
+            skipped.append(kwargs["level1"])
+            return math.nan
+        return inner(**kwargs)
+
+    with replaced(BASELINE_EVALUATE, "compute_haaqi", compute_haaqi):
+        yield
+    if len(skipped) != len(expected):
+        raise RuntimeError(
+            f"skipped {len(skipped)} HAAQI calls, expected {len(expected)} "
+            f"({expected}): the silence check disagrees with the official code"
+        )
+
+
+def _stage_segment(
+    tmp: Path,
+    music_dir: Path,
+    split: str,
+    song: str,
+    listener: str,
+    enhanced_root: Path,
+    segment: tuple[float, float],
+) -> tuple[Path, Path]:
+    """Quick look: cropped copies of the references and the 24 kHz enhanced stems."""
+    music = _stage_references(tmp, music_dir, split, song, segment, round)
+    start_s, end_s = segment
+    out_root = tmp / "enhanced"
+    layout.pair_dir(out_root, listener, song).mkdir(parents=True)
+    a, b = round(start_s * STEM_SAMPLE_RATE), round(end_s * STEM_SAMPLE_RATE)
+    for channel in layout.STEM_CHANNELS:
+        _crop_flac(
+            layout.stem_file(enhanced_root, listener, song, channel),
+            layout.stem_file(out_root, listener, song, channel),
+            a,
+            b,
+        )
+    return music, out_root
+
+
+def evaluation_config(music_dir: Path) -> SimpleNamespace:
+    """The keys ``_evaluate_song_listener`` reads from its hydra config, as attributes
+    (what a ``DictConfig`` gives it; omegaconf itself is not imported for four keys)."""
+    return SimpleNamespace(
+        path=SimpleNamespace(music_dir=str(music_dir)),
+        sample_rate=MUSDB_SAMPLE_RATE,
+        stem_sample_rate=STEM_SAMPLE_RATE,
+        evaluate=SimpleNamespace(set_random_seed=True),
+    )
+
+
+class PairResult(NamedTuple):
+    score: float
+    per_stem: dict[str, float]
+    skipped: list[str]
+    """Stem-ears left out (silent reference): their per_stem value is nan."""
+    quiet: dict[str, float]
+    """Stem-ears scored with a reference below QUIET_DBFS: {cell: dBFS RMS}."""
+    scored_range: str
+
+
+def score_pair(*args, **kwargs) -> tuple[float, dict[str, float]]:
+    """The official ``(combined_score, per_instrument_score)`` for one pair.
+
+    Takes the arguments of :func:`score_pair_checked`.
+    """
+    result = score_pair_checked(*args, **kwargs)
+    return result.score, result.per_stem
+
+
+def score_pair_checked(
+    song: str,
+    listener_id: str,
+    listener: dict,
+    split: str,
+    music_dir: Path,
+    enhanced_root: Path,
+    segment: tuple[float, float] | None = None,
+    engine: str = "official",
+    threads: int | None = None,
+    enhanced_cropped: bool = False,
+    silent_reference: str = "error",
+) -> PairResult:
+    """The official scores of one pair, with the reference checks' findings.
+
+    ``segment`` with ``enhanced_cropped=False`` (``scoring.segment``, a quick look):
+    the full-length 24 kHz FLACs and the references are cropped here. With
+    ``enhanced_cropped=True`` (the CAD1 evaluation, ``evaluation.enabled``): the FLACs
+    were written already cropped by test.py's rule and are scored as they are,
+    against the reference WAVs cropped the same way, ``[int(start * 44100):int(end *
+    44100)]``, which the official evaluation then resamples to 24 kHz.
+    ``silent_reference``: ``scoring.silent_reference`` (error or skip).
+    """
+    evaluate_song_listener = evaluate_function("_evaluate_song_listener")
+    music_dir, enhanced_root = Path(music_dir), Path(enhanced_root)
+    for channel in layout.STEM_CHANNELS:
+        path = layout.stem_file(enhanced_root, listener_id, song, channel)
+        if not path.is_file():
+            raise InputError(
+                path, "enhanced stem not found", "run the encode step first"
+            )
+    bounds = int if enhanced_cropped else round
+    levels, where = reference_levels(music_dir, split, song, segment, bounds)
+    skipped, quiet = check_silent_references(
+        levels, silent_reference, song, where, music_dir / split / song
+    )
+    with tempfile.TemporaryDirectory(prefix="vdbo-score-") as tmp:
+        if segment is not None and enhanced_cropped:
+            music_dir = _stage_references(
+                Path(tmp), music_dir, split, song, segment, int
+            )
+        elif segment is not None:
+            music_dir, enhanced_root = _stage_segment(
+                Path(tmp), music_dir, split, song, listener_id, enhanced_root, segment
+            )
+        config = evaluation_config(music_dir)
+        with contextlib.ExitStack() as stack:
+            stack.enter_context(haaqi_engine(engine, threads))
+            if skipped:
+                stack.enter_context(skipping_silent_references(skipped))
+                stack.enter_context(np.errstate(divide="ignore"))  # log10(0)
+            score, per_stem = evaluate_song_listener(
+                song, listener_id, config, split, listener, enhanced_root
+            )
+    if skipped:
+        kept = [v for v in per_stem.values() if not math.isnan(v)]
+        score = float(np.mean(kept)) if kept else math.nan
+    return PairResult(score, per_stem, skipped, quiet, where)
+
+
+def write_pair_checks(path: Path, result: PairResult, policy: str) -> None:
+    """The reference checks of one pair as JSON (counted by aggregate and summary)."""
+    import json
+
+    write_text(
+        path,
+        json.dumps(
+            {
+                "silent_reference": policy,
+                "scored_range": result.scored_range,
+                "skipped": result.skipped,
+                "quiet_dbfs": result.quiet,
+            },
+            indent=1,
+        ),
+    )
+
+
+def declared_folders(
+    song: str,
+    listener_id: str,
+    stem_files: Sequence[str | Path],
+    reference_files: Sequence[str | Path],
+) -> tuple[Path, str, Path]:
+    """``(music_dir, split, enhanced_root)`` of a pair's declared files, the folders
+    the official evaluation reads them from: the one place where the files a rule
+    declares become the layout that ``_evaluate_song_listener`` expects.
+
+    ``stem_files``: the eight stem FLACs in :data:`vdbo.core.layout.STEM_CHANNELS`
+    order;
+    ``reference_files``: the four reference WAVs in :data:`vdbo.STEMS` order.
+    """
+    stems = [Path(p) for p in stem_files]
+    references = [Path(p) for p in reference_files]
+    if len(stems) != len(layout.STEM_CHANNELS) or len(references) != len(STEMS):
+        raise InputError(
+            None,
+            f"{len(stems)} stem files and {len(references)} references given",
+            f"give the stems {layout.STEM_CHANNELS} and the references {STEMS}",
+        )
+    music_dir, split = references[0].parents[2], references[0].parents[1].name
+    enhanced_root = stems[0].parents[2]
+    expected = [music_dir / split / song / f"{stem}.wav" for stem in STEMS] + [
+        layout.stem_file(enhanced_root, listener_id, song, c)
+        for c in layout.STEM_CHANNELS
+    ]
+    for given, wanted in zip(references + stems, expected, strict=True):
+        if given != wanted:
+            raise InputError(
+                given,
+                "is not where the official evaluation reads it",
+                f"declare {wanted} (the official layout) instead",
+            )
+    return music_dir, split, enhanced_root
+
+
+def score_pair_files(
+    song: str,
+    listener_id: str,
+    listener: dict,
+    stem_files: Sequence[str | Path],
+    reference_files: Sequence[str | Path],
+    **options,
+) -> PairResult:
+    """:func:`score_pair_checked` of the files a rule declared (see
+    :func:`declared_folders`); ``options``: segment, engine, threads,
+    enhanced_cropped, silent_reference."""
+    music_dir, split, enhanced_root = declared_folders(
+        song, listener_id, stem_files, reference_files
+    )
+    return score_pair_checked(
+        song, listener_id, listener, split, music_dir, enhanced_root, **options
+    )
+
+
+def write_pair_scores(
+    path: Path, song: str, listener_id: str, score: float, per_stem: dict[str, float]
+) -> None:
+    """One-row CSV in the official columns, written by the official ``ResultsFile``."""
+    with atomic_output(path) as tmp:
+        results = evaluate_function("ResultsFile")(str(tmp))
+        results.write_header()
+        results.add_result(listener_id, song, score=score, instruments_scores=per_stem)
+
+
+class ScoreMismatch(UserFacingError, RuntimeError):
+    """The fast HAAQI engine disagreed with the official one: the run must stop."""
+
+
+def verify_against(fast_csv: Path, score: float, per_stem: dict[str, float]) -> None:
+    """Check a pair's scores (written by the fast engine) equal the official ones."""
+    import csv
+
+    with open(fast_csv, encoding="utf-8", newline="") as f:
+        row = next(csv.DictReader(f))
+    expected = {"score": score, **per_stem}
+    differ = {
+        k: (row[k], repr(v))
+        for k, v in expected.items()
+        if float(row[k]) != v and not (math.isnan(float(row[k])) and math.isnan(v))
+    }
+    if differ:
+        details = ", ".join(
+            f"{k}: fast {a} != official {b}" for k, (a, b) in differ.items()
+        )
+        raise ScoreMismatch(
+            f"{fast_csv}: the fast HAAQI engine differs from pyclarity's: {details}. "
+            "Set scoring.engine: official and report this."
+        )
