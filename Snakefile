@@ -19,14 +19,14 @@ if not workflow.overwrite_configfiles:
 report: "workflow/report/workflow.rst"
 
 
-include: "workflow/rules/common.smk"
+include: "workflow/rules/common/workflow.smk"
 include: "workflow/rules/data.smk"
 include: "workflow/rules/train.smk"
 include: "workflow/rules/separate.smk"
 include: "workflow/rules/enhance.smk"
 include: "workflow/rules/score.smk"
 include: "workflow/rules/remix.smk"
-include: "workflow/rules/submissions.smk"
+include: "workflow/rules/received.smk"
 include: "workflow/rules/report.smk"
 
 

@@ -47,13 +47,8 @@ JOBS = {
     "enhance": ("enhance.py", RESOLVE_ENHANCE, ENHANCE),
     "encode": ("encode.py", RESOLVE_ENHANCE, ENHANCE),
     "remix": ("remix.py", RESOLVE_ENHANCE, ENHANCE),
-    "score (fast engine)": ("score.py", RESOLVE_EVALUATE + FAST_ENGINE, EVALUATE),
-    "verify_scores": ("verify_scores.py", RESOLVE_EVALUATE, EVALUATE),
-    "remix_haaqi": (
-        "remix_haaqi.py",
-        RESOLVE_EVALUATE + FAST_ENGINE + "import vdbo.evaluation.remix_objective\n",
-        EVALUATE,
-    ),
+    # score, verify_scores, score_submission and remix_haaqi: one script
+    "HAAQI (fast engine)": ("haaqi.py", RESOLVE_EVALUATE + FAST_ENGINE, EVALUATE),
 }
 HEAVY = ("torch", "hydra", "omegaconf", "pandas")
 

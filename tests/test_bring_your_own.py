@@ -407,11 +407,11 @@ def test_a_folder_submission_is_checked_in_place(tmp_path):
 
 def test_stems_not_cropped_to_the_segment_are_refused(tmp_path):
     """A submission marked cropped whose stems hold another length is named."""
-    from vdbo.evaluation.received import score_cropped_pair
+    from vdbo.evaluation.pairs import score_pair_checked
 
     write_pair(tmp_path / "enhanced", LISTENER, TRACK, seconds=0.2)
     with pytest.raises(InputError, match=r"holds 0.200 s, the objective-evaluation"):
-        score_cropped_pair(
+        score_pair_checked(
             TRACK, LISTENER, {}, "test", tmp_path / "music", tmp_path / "enhanced",
-            (0.5, 1.5),
+            (0.5, 1.5), enhanced_cropped=True,
         )  # fmt: skip

@@ -17,8 +17,7 @@ from scipy import stats as scistats
 
 from vdbo import SIDES, STEMS
 from vdbo.core.errors import InputError
-from vdbo.evaluation.aggregate import summarise, write_summary
-from vdbo.evaluation.remix_scores import STAT_COLUMNS
+from vdbo.evaluation.aggregate import STAT_COLUMNS, summarise, write_summary
 from vdbo.report import cost, hearing, remix, scores, tables, training
 
 REPO = Path(__file__).resolve().parents[1]

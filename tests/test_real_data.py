@@ -245,7 +245,7 @@ def test_full_size_plan(tmp_path):
         assert counts == expect, config
         score = table["score"]
         seconds = 30.0 if submission else full.SECONDS
-        from vdbo.core.resources import scoring_mem_mb, scoring_runtime_min
+        from vdbo.evaluation.engines import get_engine
 
-        assert score["mem_mb"] == {scoring_mem_mb(seconds, "official")}
-        assert score["runtime"] == {scoring_runtime_min(seconds, "official")}
+        assert score["mem_mb"] == {get_engine("official").mem_mb(seconds)}
+        assert score["runtime"] == {get_engine("official").runtime_min(seconds)}

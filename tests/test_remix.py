@@ -14,7 +14,7 @@ from scipy.signal import resample_poly
 
 from vdbo import SIDES, STEMS
 from vdbo.core.errors import InputError
-from vdbo.evaluation.remix_objective import remix_haaqi
+from vdbo.evaluation.remix_scores import remix_haaqi
 from vdbo.remix import (
     STRATEGIES,
     copy_official_remix,

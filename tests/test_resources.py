@@ -15,6 +15,7 @@ import pytest
 from scipy.io import wavfile
 
 from vdbo.core import resources
+from vdbo.evaluation.engines import MemoryBudgetError, get_engine
 
 FOUR_MINUTES = 240.0
 DURATIONS = [0.5, 1.5, 10.0, 30.0, 60.0, 240.0, 600.0]
@@ -22,8 +23,8 @@ DURATIONS = [0.5, 1.5, 10.0, 30.0, 60.0, 240.0, 600.0]
 
 @pytest.mark.parametrize("engine", ["official", "fast"])
 def test_scoring_sizes_grow_with_duration(engine):
-    mem = [resources.scoring_mem_mb(s, engine) for s in DURATIONS]
-    runtime = [resources.scoring_runtime_min(s, engine) for s in DURATIONS]
+    mem = [get_engine(engine).mem_mb(s) for s in DURATIONS]
+    runtime = [get_engine(engine).runtime_min(s) for s in DURATIONS]
     assert mem == sorted(mem) and mem[0] < mem[-1]
     assert runtime == sorted(runtime) and runtime[0] < runtime[-1]
     assert all(isinstance(v, int) and v > 0 for v in mem + runtime)
@@ -31,30 +32,28 @@ def test_scoring_sizes_grow_with_duration(engine):
 
 def test_fast_engine_is_leaner():
     for seconds in DURATIONS[1:]:
-        official = resources.scoring_mem_mb(seconds, "official")
-        assert resources.scoring_mem_mb(seconds, "fast") < official
-        fast_min = resources.scoring_runtime_min(seconds, "fast")
-        assert fast_min <= resources.scoring_runtime_min(seconds, "official")
-    assert resources.scoring_runtime_min(600, "fast") < resources.scoring_runtime_min(
-        600, "official"
-    )
+        official = get_engine("official").mem_mb(seconds)
+        assert get_engine("fast").mem_mb(seconds) < official
+        fast_min = get_engine("fast").runtime_min(seconds)
+        assert fast_min <= get_engine("official").runtime_min(seconds)
+    assert get_engine("fast").runtime_min(600) < get_engine("official").runtime_min(600)
 
 
 def test_more_threads_never_need_more_time():
-    one = resources.scoring_runtime_min(FOUR_MINUTES, "official", threads=1)
-    four = resources.scoring_runtime_min(FOUR_MINUTES, "official", threads=4)
+    one = get_engine("official").runtime_min(FOUR_MINUTES, threads=1)
+    four = get_engine("official").runtime_min(FOUR_MINUTES, threads=4)
     assert four < one
 
 
 def test_four_minute_song_sizes_are_plausible():
     """Official HAAQI on a 4-min song: ~1.5 GB + 50 MB/s, fits a 24 GB machine."""
-    mem = resources.scoring_mem_mb(FOUR_MINUTES, "official")
+    mem = get_engine("official").mem_mb(FOUR_MINUTES)
     expected = 1500 + 50 * FOUR_MINUTES
     assert 0.9 * expected <= mem <= 1.1 * expected
     assert mem < 20000  # the default profile's local memory budget
     # 8 calls at ~1.5 CPU-s per audio second: the limit must exceed the CPU time.
     cpu_minutes = 8 * 1.5 * FOUR_MINUTES / 60
-    runtime = resources.scoring_runtime_min(FOUR_MINUTES, "official")
+    runtime = get_engine("official").runtime_min(FOUR_MINUTES)
     assert cpu_minutes < runtime <= 4 * cpu_minutes
     assert 3000 <= resources.separation_mem_mb(FOUR_MINUTES) <= 8000
     assert 1000 < resources.enhancement_mem_mb(FOUR_MINUTES) <= 4000
@@ -67,8 +66,9 @@ def test_separation_and_enhancement_grow_with_duration():
 
 
 def test_unknown_engine_is_named():
-    with pytest.raises(ValueError, match="'slow'.*fast, official"):
-        resources.scoring_mem_mb(10, "slow")
+    with pytest.raises(InputError, match="'slow'.*official, fast"):
+        get_engine("slow")
+    assert set(ENGINES) == {"official", "fast"}
 
 
 def test_audio_seconds_reads_the_header(tmp_path):
@@ -116,16 +116,15 @@ def test_memory_model_bounds_official_haaqi():
     short, long = 2.0, 6.0
     peaks = {seconds: haaqi_peak_mb(seconds) for seconds in (short, long)}
     for seconds, peak in peaks.items():
-        assert peak < resources.scoring_mem_mb(seconds, "official"), peaks
+        assert peak < get_engine("official").mem_mb(seconds), peaks
     slope = (peaks[long] - peaks[short]) / (long - short)
-    assert 0 < slope <= resources.HAAQI_MB_PER_SECOND["official"] * 1.2, peaks
+    assert 0 < slope <= get_engine("official").mb_per_second * 1.2, peaks
     at_four_minutes = peaks[long] + slope * (FOUR_MINUTES - long)
-    assert at_four_minutes < resources.scoring_mem_mb(FOUR_MINUTES, "official")
+    assert at_four_minutes < get_engine("official").mem_mb(FOUR_MINUTES)
 
 
 def test_scoring_budget_fails_early_with_the_numbers():
-    from vdbo.core.resources import MemoryBudgetError, check_scoring_budget
-
-    check_scoring_budget(240.0, "official", resources.scoring_mem_mb(240.0))
+    official = get_engine("official")
+    official.check_budget(240.0, official.mem_mb(240.0), "score")
     with pytest.raises(MemoryBudgetError, match=r"needs about 13500 MB.*mem_mb=4000"):
-        check_scoring_budget(240.0, "official", 4000)
+        official.check_budget(240.0, 4000, "score")

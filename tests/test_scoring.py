@@ -17,7 +17,6 @@ from vdbo.evaluation.aggregate import OFFICIAL_COLUMNS, concat_scores, summarise
 from vdbo.evaluation.pairs import (
     _stage_segment,
     declared_folders,
-    haaqi_engine,
     write_pair_scores,
 )
 
@@ -66,20 +65,21 @@ def test_engine_swap_is_scoped():
     from clarity.evaluator.haaqi import compute_haaqi
 
     from vdbo.core.official import evaluate_function
+    from vdbo.evaluation.engines import evaluation_calls, get_engine
     from vdbo.haaqi import compute_haaqi as fast
 
     def called():
         """The compute_haaqi the official evaluation calls now."""
         return evaluate_function("_evaluate_song_listener").__globals__["compute_haaqi"]
 
-    with haaqi_engine("fast"):
+    with evaluation_calls(get_engine("fast").compute_haaqi()):
         assert called() is fast
-    with haaqi_engine("fast", threads=1):
+    with evaluation_calls(get_engine("fast").compute_haaqi(threads=1)):
         assert called().func is fast
         assert called().keywords == {"threads": 1}
     assert called() is compute_haaqi
-    with haaqi_engine("official"):
-        assert called() is compute_haaqi
+    with evaluation_calls(get_engine("official").compute_haaqi(threads=2)):
+        assert called() is compute_haaqi  # the official engine takes no threads
 
 
 def test_aggregation_keeps_official_columns_and_order(tmp_path):

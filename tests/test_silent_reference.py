@@ -24,7 +24,7 @@ from vdbo.evaluation.pairs import (
     verify_against,
     write_pair_scores,
 )
-from vdbo.evaluation.remix_objective import remix_haaqi
+from vdbo.evaluation.remix_scores import remix_haaqi
 
 SONG = "Bach's Chorale - No Drums & All"
 CFS = [250, 500, 1000, 2000, 3000, 4000, 6000, 8000]
@@ -180,7 +180,7 @@ def test_remix_haaqi_with_a_silent_side(caplog):
 
 def test_skipping_keeps_the_chosen_engine_for_the_other_calls():
     """The skip wraps the compute_haaqi the evaluation calls at that moment (the fast
-    engine under ``haaqi_engine("fast")``), not pyclarity's own."""
+    engine under ``evaluation_calls``), not pyclarity's own."""
     from vdbo.core.official import BASELINE_EVALUATE, evaluate_function, replaced
 
     original = evaluate_function("compute_haaqi")  # pyclarity's, resolved first

@@ -22,6 +22,7 @@ from tinydata import make_dataset
 from workflow_runner import REPO, SNAKEMAKE, write_config
 
 from vdbo.core import resources
+from vdbo.evaluation.engines import get_engine
 
 SLURM_PROFILE = REPO / "workflow" / "profiles" / "slurm"
 SONG = "Juliet's Rescue - Heartbeats & Co"
@@ -156,9 +157,9 @@ def test_workflow_on_slurm_requests_what_each_job_needs(slurm_cluster, tmp_path)
     assert {r["ReqMem"] for r in separate.values()} == {f"{separation_mb}M"}
 
     scored = SEGMENT["end"] - SEGMENT["start"]
-    score_mb = resources.scoring_mem_mb(scored, "official")
-    minutes = resources.scoring_runtime_min(scored, "official")
-    assert score_mb != resources.scoring_mem_mb(SECONDS, "official")  # not the song
+    score_mb = get_engine("official").mem_mb(scored)
+    minutes = get_engine("official").runtime_min(scored)
+    assert score_mb != get_engine("official").mem_mb(SECONDS)  # not the song
     for record in jobs["score"].values():
         assert record["ReqMem"] == f"{score_mb}M", record
         assert tres(record, "ReqTRES")["mem"] == f"{score_mb}M"

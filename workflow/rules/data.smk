@@ -3,6 +3,10 @@
 # files are known in advance (vdbo.demo.songs), so the whole DAG is visible in a dry
 # run before the data exists.
 
+
+include: "common/data.smk"
+
+
 if DATA["build_demo"]:
 
     rule demo_data:

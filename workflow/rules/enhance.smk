@@ -4,6 +4,9 @@
 # as the official test.py crops them, under evaluation/, and packed into its zip.
 
 
+include: "common/enhance.smk"
+
+
 rule enhance:
     input:
         stems=rules.separate.output[0],

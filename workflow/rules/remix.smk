@@ -3,6 +3,9 @@
 # written beside the scores; optionally HAAQI of each remix per ear.
 
 
+include: "common/remix.smk"
+
+
 localrules:
     remix_table,  # a table join of a few kB, never a cluster job
 
@@ -17,7 +20,7 @@ localrules:
 # file does not; one job writing remix and encode outputs would rewrite the stems
 # on a remix change. NAL-R here costs 1.7 s CPU per minute of audio, once per
 # (strategy, pair), against ~12 s per audio second of scoring per pair. The
-# amplification params are the same functions as enhance's (common.smk). The
+# amplification params are the same functions as enhance's (common/enhance.smk). The
 # official strategy (baseline) reads no stems: it copies encode's remix FLAC.
 rule remix:
     input:
@@ -54,26 +57,19 @@ rule remix_haaqi:
     output:
         "results/remix/{strategy}/{separator}/{listener}/{song}/{listener}_{song}_remix_haaqi.json",
     params:
-        listener=listener_audiogram,
-        segment=scored_segment,
-        engine=config["scoring"]["engine"],
-        silent_reference=config["scoring"]["silent_reference"],
+        haaqi=haaqi_settings(cropped=lambda w: False),
     log:
         "results/logs/remix_haaqi/{strategy}/{separator}/{listener}/{song}.log",
     benchmark:
         "results/benchmarks/remix_haaqi/{strategy}/{separator}/{listener}/{song}.tsv"
     conda:
         "../../envs/evaluation.yaml"
-    threads: config["scoring"]["threads"]
+    threads: haaqi_threads()
     resources:
-        mem_mb=lambda w: resources.scoring_mem_mb(
-            scored_seconds(w), config["scoring"]["engine"]
-        ),
-        runtime=lambda w: resources.scoring_runtime_min(
-            scored_seconds(w), config["scoring"]["engine"]
-        ),
+        mem_mb=haaqi_mem_mb(),
+        runtime=haaqi_runtime(calls=CALLS_PER_REMIX),
     script:
-        "../scripts/remix_haaqi.py"
+        "../scripts/haaqi.py"
 
 
 rule remix_table:

@@ -3,6 +3,9 @@
 # results/plots/ and, through report(), into `snakemake --report`.
 
 
+include: "common/report.smk"
+
+
 # A few seconds and ~120 MB each over CSVs of a few kB: beside Snakemake, never
 # cluster jobs (a queue wait would outlast them).
 localrules:

@@ -1,5 +1,11 @@
 # HAAQI scoring by the official CAD1 evaluation (pyclarity 0.3.4), per pair, then
 # aggregation into the official CSV per separator and a summary across separators.
+# Every HAAQI rule (score, verify_scores here, remix_haaqi, score_submission) is one
+# job kind: params.haaqi, threads and resources from the helpers below, and the one
+# script workflow/scripts/haaqi.py (vdbo.evaluation.job).
+
+
+include: "common/score.smk"
 
 
 # Table joins of a few kB: run beside Snakemake, never as cluster jobs.
@@ -16,27 +22,42 @@ rule score:
         csv="results/scores/{separator}/{listener}/{song}.csv",
         checks="results/scores/{separator}/{listener}/{song}.checks.json",
     params:
-        listener=listener_audiogram,
-        segment=scored_segment,
-        enhanced_cropped=EVALUATION,
-        engine=config["scoring"]["engine"],
-        silent_reference=config["scoring"]["silent_reference"],
+        haaqi=haaqi_settings(),
     log:
         "results/logs/score/{separator}/{listener}/{song}.log",
     benchmark:
         "results/benchmarks/score/{separator}/{listener}/{song}.tsv"
     conda:
         "../../envs/evaluation.yaml"
-    threads: config["scoring"]["threads"]
+    threads: haaqi_threads()
     resources:
-        mem_mb=lambda w: resources.scoring_mem_mb(
-            scored_seconds(w), config["scoring"]["engine"]
-        ),
-        runtime=lambda w: resources.scoring_runtime_min(
-            scored_seconds(w), config["scoring"]["engine"]
-        ),
+        mem_mb=haaqi_mem_mb(),
+        runtime=haaqi_runtime(),
     script:
-        "../scripts/score.py"
+        "../scripts/haaqi.py"
+
+
+rule verify_scores:
+    input:
+        fast=rules.score.output.csv,
+        stems=enhanced_stems,
+        references=reference_stems,
+    output:
+        "results/scores/verified/{separator}/{listener}/{song}.csv",
+    params:
+        haaqi=haaqi_settings(engine="official"),
+    log:
+        "results/logs/verify_scores/{separator}/{listener}/{song}.log",
+    benchmark:
+        "results/benchmarks/verify_scores/{separator}/{listener}/{song}.tsv"
+    conda:
+        "../../envs/evaluation.yaml"
+    threads: haaqi_threads("official")
+    resources:
+        mem_mb=haaqi_mem_mb(engine="official"),
+        runtime=haaqi_runtime(engine="official"),
+    script:
+        "../scripts/haaqi.py"
 
 
 rule aggregate_scores:
@@ -70,7 +91,7 @@ rule summary:
         remix="results/remix_summary.csv",
     params:
         separators=scored_systems(),
-        remix_keys=remix_table_keys(),
+        remix_keys=lambda w: remix_table_keys(),
     log:
         "results/logs/summary.log",
     conda:
@@ -80,29 +101,3 @@ rule summary:
         runtime=5,
     script:
         "../scripts/summary.py"
-
-
-rule verify_scores:
-    input:
-        fast=rules.score.output[0],
-        stems=enhanced_stems,
-        references=reference_stems,
-    output:
-        "results/scores/verified/{separator}/{listener}/{song}.csv",
-    params:
-        listener=listener_audiogram,
-        segment=scored_segment,
-        enhanced_cropped=EVALUATION,
-        silent_reference=config["scoring"]["silent_reference"],
-    log:
-        "results/logs/verify_scores/{separator}/{listener}/{song}.log",
-    benchmark:
-        "results/benchmarks/verify_scores/{separator}/{listener}/{song}.tsv"
-    conda:
-        "../../envs/evaluation.yaml"
-    threads: 1
-    resources:
-        mem_mb=lambda w: resources.scoring_mem_mb(scored_seconds(w), "official"),
-        runtime=lambda w: resources.scoring_runtime_min(scored_seconds(w), "official"),
-    script:
-        "../scripts/verify_scores.py"

@@ -2,6 +2,9 @@
 # resource limits concurrent GPU jobs locally and becomes a GPU request on SLURM.
 
 
+include: "common/separate.smk"
+
+
 rule separate:
     input:
         mixture=track_file("mixture"),

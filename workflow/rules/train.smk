@@ -3,6 +3,9 @@
 # the output); a changed hyper-parameter retrains and reruns only what depends on it.
 
 
+include: "common/train.smk"
+
+
 rule train:
     input:
         songs=data_path("train_songs"),

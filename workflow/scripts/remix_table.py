@@ -4,7 +4,7 @@ from pathlib import Path
 
 from vdbo.core.atomic import atomic_output
 from vdbo.core.jobs import run_job
-from vdbo.evaluation.remix_scores import remix_table
+from vdbo.evaluation.aggregate import remix_table
 
 
 def main(sm):

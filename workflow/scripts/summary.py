@@ -3,8 +3,7 @@
 from pathlib import Path
 
 from vdbo.core.jobs import run_job
-from vdbo.evaluation.aggregate import summarise, write_summary
-from vdbo.evaluation.remix_scores import remix_summary
+from vdbo.evaluation.aggregate import remix_summary, summarise, write_summary
 
 
 def main(sm):

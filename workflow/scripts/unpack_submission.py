@@ -6,9 +6,6 @@ from pathlib import Path
 
 from vdbo.core.jobs import run_job
 from vdbo.evaluation.received import (
-    DEFAULT_BASE_DIR,
-    DEFAULT_MAX_BYTES,
-    DEFAULT_MAX_MEMBERS,
     UNPACKED_ENHANCED,
     check_folder,
     unpack_zip,
@@ -31,9 +28,9 @@ def main(sm):
                 sm.params.songs,
                 sm.params.listeners,
                 pairs,
-                base_dir=spec.get("base_dir", DEFAULT_BASE_DIR),
-                max_members=spec.get("max_members", DEFAULT_MAX_MEMBERS),
-                max_bytes=spec.get("max_bytes", DEFAULT_MAX_BYTES),
+                base_dir=spec["base_dir"],  # the schema fills these in
+                max_members=spec["max_members"],
+                max_bytes=spec["max_bytes"],
             )
         else:
             roles = check_folder(source, sm.params.songs, sm.params.listeners, pairs)

@@ -15,7 +15,7 @@ environment when it first runs (so these must be set before torch is imported):
 
 All three are capped at AVX2 (every x86-64 CPU since about 2015), measured here on
 an AVX-512 machine: without them its results differ from AVX2-capped runs, with them
-they do not. ``workflow/rules/common.smk`` exports them to every job (and to cluster
+they do not. ``workflow/rules/common/workflow.smk`` exports them to every job (and to cluster
 jobs through ``envvars:``); the train and separate jobs log them. GPU runs are not
 covered: cuDNN and cuBLAS choose their own kernels.
 

@@ -32,7 +32,7 @@ OFFICIAL_COLUMNS = [
 ]
 
 REMIX_SUMMARY_COLUMNS = ["strategy", "separator", "pairs"]
-"""Leading columns of ``remix_summary.csv`` (see ``remix_scoring.remix_summary``)."""
+"""Leading columns of ``remix_summary.csv`` (see :func:`remix_summary`)."""
 
 
 def concat_scores(pair_csvs: list[Path], out: Path) -> pd.DataFrame:
@@ -126,3 +126,55 @@ def write_summary(
         text += "\n## Personalised remixes: loudness, peaks, remix HAAQI\n\n"
         text += markdown_table(remix)
     write_text(md_path, text)
+
+
+STAT_COLUMNS = [
+    "song",
+    "listener",
+    "strategy",
+    "integrated_loudness_lufs",
+    "true_peak_dbtp",
+    "sample_peak_dbfs",
+    "gain_applied_db",
+    "limiter_gain_reduction_max_db",
+]
+
+
+def remix_table(pair_jsons: list[Path]) -> pd.DataFrame:
+    """One row per pair: level statistics, gains per stem and side, HAAQI if scored."""
+    import pandas as pd
+
+    rows = []
+    for path in pair_jsons:
+        stats = json.loads(Path(path).read_text())
+        row = {k: stats.get(k) for k in STAT_COLUMNS}
+        row.update({f"gain_{k}_db": v for k, v in stats.get("gains_db", {}).items()})
+        row.update({k: v for k, v in stats.items() if k.startswith("haaqi_")})
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def remix_summary(tables: dict[tuple[str, str], Path]) -> pd.DataFrame:
+    """Per (strategy, separator): loudness spread across listeners, peaks, HAAQI."""
+    import pandas as pd
+
+    rows = []
+    for (strategy, separator), path in tables.items():
+        t = pd.read_csv(path)
+        loud = t["integrated_loudness_lufs"]
+        row = {
+            "strategy": strategy,
+            "separator": separator,
+            "pairs": len(t),
+            "loudness_mean_lufs": loud.mean(),
+            "loudness_spread_lu": loud.max() - loud.min(),
+            "true_peak_max_dbtp": t["true_peak_dbtp"].max(),
+            "limiter_max_db": t["limiter_gain_reduction_max_db"].max(),
+        }
+        if "haaqi_mean" in t:
+            row["remix_haaqi"] = t["haaqi_mean"].mean()
+        for key in ("skipped", "quiet"):
+            if f"haaqi_{key}" in t:
+                row[f"remix_haaqi_{key}"] = int(t[f"haaqi_{key}"].sum())
+        rows.append(row)
+    return pd.DataFrame(rows)

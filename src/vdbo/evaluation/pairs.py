@@ -21,8 +21,6 @@ they would; pairs without a silent stem-ear are untouched.
 from __future__ import annotations
 
 import contextlib
-import functools
-import logging
 import math
 import tempfile
 from collections.abc import Iterator, Sequence
@@ -38,41 +36,14 @@ from vdbo.core import layout
 from vdbo.core.atomic import atomic_output, write_text
 from vdbo.core.audio_io import read_wav_int16
 from vdbo.core.errors import InputError, UserFacingError
-from vdbo.core.official import BASELINE_EVALUATE, evaluate_function, replaced
+from vdbo.core.official import evaluate_function
+from vdbo.evaluation.engines import evaluation_calls, get_engine
+from vdbo.evaluation.silence import apply_policy, check_cells, rms_dbfs
 
-ENGINES = ("official", "fast")
-SILENT_POLICIES = ("error", "skip")
 OFFICIAL_STEM_ORDER = ("drums", "bass", "other", "vocals")
+SEGMENT_TOLERANCE_S = 0.01
+"""How far a cropped stem's length may be off its segment (24 kHz rounding)."""
 """The order of ``_evaluate_song_listener``'s calls (left, then right, per stem)."""
-QUIET_DBFS = -90.0
-"""A reference stem-ear below this RMS (but not silent) is scored, with a warning."""
-
-log = logging.getLogger(__name__)
-
-
-def fast_haaqi(threads: int | None = None):
-    """The fast ``compute_haaqi``, bound to a thread count (None: its default)."""
-    from vdbo.haaqi import compute_haaqi
-
-    return (
-        compute_haaqi
-        if threads is None
-        else functools.partial(compute_haaqi, threads=threads)
-    )
-
-
-@contextlib.contextmanager
-def haaqi_engine(engine: str, threads: int | None = None) -> Iterator[None]:
-    """Make the official evaluation call the chosen ``compute_haaqi``."""
-    if engine == "official":
-        yield
-        return
-    if engine != "fast":
-        raise InputError(
-            None, f"unknown HAAQI engine {engine!r}", f"use one of {ENGINES}"
-        )
-    with replaced(BASELINE_EVALUATE, "compute_haaqi", fast_haaqi(threads)):
-        yield
 
 
 def _crop_flac(src: Path, dst: Path, start: int, end: int) -> None:
@@ -140,7 +111,7 @@ def reference_levels(
     the samples the official evaluation scores (int16 / 32768 as float32, pyclarity's
     ``resample`` to 24 kHz, one channel), ``-inf`` where they are all zero; and the
     scored range as text."""
-    from clarity.utils.signal_processing import compute_rms, resample
+    from clarity.utils.signal_processing import resample
 
     levels = {}
     seconds = 0.0
@@ -151,61 +122,8 @@ def reference_levels(
             (ref / 32768.0).astype(np.float32), MUSDB_SAMPLE_RATE, STEM_SAMPLE_RATE
         )
         for channel, side in enumerate(SIDES):
-            rms = float(compute_rms(ref[:, channel]))
-            levels[f"{side}_{stem}"] = 20 * math.log10(rms) if rms > 0 else -math.inf
+            levels[f"{side}_{stem}"] = rms_dbfs(ref[:, channel])
     return levels, scored_range(segment, seconds)
-
-
-def check_silent_references(
-    levels: dict[str, float],
-    policy: str,
-    song: str,
-    where: str,
-    reference_dir: Path,
-) -> tuple[list[str], dict[str, float]]:
-    """Apply ``scoring.silent_reference``: the skipped cells and the quiet ones.
-
-    Raises InputError under ``error`` if any stem-ear is silent; logs a warning per
-    skipped or quiet (< QUIET_DBFS RMS) stem-ear.
-    """
-    if policy not in SILENT_POLICIES:
-        raise InputError(
-            None,
-            f"unknown scoring.silent_reference {policy!r}",
-            f"use one of {SILENT_POLICIES}",
-        )
-    silent = [cell for cell, db in levels.items() if db == -math.inf]
-    quiet = {c: db for c, db in levels.items() if -math.inf < db < QUIET_DBFS}
-    if silent and policy == "error":
-        cells = ", ".join(_cell_text(c) for c in silent)
-        raise InputError(
-            reference_dir,
-            f"song {song!r}: the reference is silent (all samples zero) in {cells} "
-            f"over the scored range {where}, so HAAQI cannot score it (pyclarity's "
-            "level1 = 65 - 20 log10(rms) is infinite)",
-            "set `scoring.silent_reference: skip` to leave these stem-ears out (their "
-            "cells are nan, the pair score the mean of the others), or score a range "
-            "where the stem plays (`scoring.segment` or `scoring.segments_file`), or "
-            "leave the song out (`data.select_songs`)",
-        )
-    for cell in silent:
-        log.warning(
-            "song %r: reference %s is silent over %s: skipped "
-            "(scoring.silent_reference: skip), its cell is nan",
-            song, _cell_text(cell), where,
-        )  # fmt: skip
-    for cell, db in quiet.items():
-        log.warning(
-            "song %r: reference %s is very quiet (%.1f dBFS RMS, below %.0f dBFS) "
-            "over %s: scored as the official code scores it",
-            song, _cell_text(cell), db, QUIET_DBFS, where,
-        )  # fmt: skip
-    return silent, quiet
-
-
-def _cell_text(cell: str) -> str:
-    side, stem = cell.split("_", 1)
-    return f"{stem} ({side} ear)"
 
 
 @contextlib.contextmanager
@@ -222,7 +140,7 @@ def skipping_silent_references(expected: list[str]) -> Iterator[None]:
             return math.nan
         return inner(**kwargs)
 
-    with replaced(BASELINE_EVALUATE, "compute_haaqi", compute_haaqi):
+    with evaluation_calls(compute_haaqi):
         yield
     if len(skipped) != len(expected):
         raise RuntimeError(
@@ -273,7 +191,7 @@ class PairResult(NamedTuple):
     skipped: list[str]
     """Stem-ears left out (silent reference): their per_stem value is nan."""
     quiet: dict[str, float]
-    """Stem-ears scored with a reference below QUIET_DBFS: {cell: dBFS RMS}."""
+    """Stem-ears scored with a very quiet reference (silence.QUIET_DBFS): {cell: dB}."""
     scored_range: str
 
 
@@ -310,6 +228,7 @@ def score_pair_checked(
     ``silent_reference``: ``scoring.silent_reference`` (error or skip).
     """
     evaluate_song_listener = evaluate_function("_evaluate_song_listener")
+    compute_haaqi = get_engine(engine).compute_haaqi(threads)
     music_dir, enhanced_root = Path(music_dir), Path(enhanced_root)
     for channel in layout.STEM_CHANNELS:
         path = layout.stem_file(enhanced_root, listener_id, song, channel)
@@ -317,10 +236,12 @@ def score_pair_checked(
             raise InputError(
                 path, "enhanced stem not found", "run the encode step first"
             )
+        if enhanced_cropped and segment is not None:
+            check_holds_segment(path, segment)
     bounds = int if enhanced_cropped else round
     levels, where = reference_levels(music_dir, split, song, segment, bounds)
-    skipped, quiet = check_silent_references(
-        levels, silent_reference, song, where, music_dir / split / song
+    skipped, quiet = apply_policy(
+        levels, silent_reference, f"song {song!r}", where, music_dir / split / song
     )
     with tempfile.TemporaryDirectory(prefix="vdbo-score-") as tmp:
         if segment is not None and enhanced_cropped:
@@ -333,17 +254,36 @@ def score_pair_checked(
             )
         config = evaluation_config(music_dir)
         with contextlib.ExitStack() as stack:
-            stack.enter_context(haaqi_engine(engine, threads))
+            stack.enter_context(evaluation_calls(compute_haaqi))
             if skipped:
                 stack.enter_context(skipping_silent_references(skipped))
                 stack.enter_context(np.errstate(divide="ignore"))  # log10(0)
             score, per_stem = evaluate_song_listener(
                 song, listener_id, config, split, listener, enhanced_root
             )
+    what = f"pair (song {song!r}, listener {listener_id!r})"
+    check_cells(per_stem, skipped, what)
     if skipped:
         kept = [v for v in per_stem.values() if not math.isnan(v)]
         score = float(np.mean(kept)) if kept else math.nan
     return PairResult(score, per_stem, skipped, quiet, where)
+
+
+def check_holds_segment(path: Path, segment: tuple[float, float]) -> None:
+    """A cropped stem FLAC must hold the segment as test.py cuts it."""
+    import soundfile
+
+    a, b = (int(s * MUSDB_SAMPLE_RATE) for s in segment)
+    seconds = (b - a) / MUSDB_SAMPLE_RATE
+    held = soundfile.info(str(path)).frames / STEM_SAMPLE_RATE
+    if abs(held - seconds) > SEGMENT_TOLERANCE_S:
+        raise InputError(
+            path,
+            f"holds {held:.3f} s, the objective-evaluation segment "
+            f"{segment[0]}-{segment[1]} s is {seconds:.3f} s",
+            "set `cropped: false` on this submission if its stems hold whole "
+            "songs, or check evaluation.segments_file",
+        )
 
 
 def write_pair_checks(path: Path, result: PairResult, policy: str) -> None:

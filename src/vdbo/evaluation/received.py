@@ -11,7 +11,8 @@ are ``evaluation/<listener>/<song>/...`` (plus directory entries), and its stem 
 hold only each song's objective-evaluation segment (``musdb18.segments.test.json``,
 cropped at 44.1 kHz as ``signal[int(start * 44100):int(end * 44100)]`` before the
 24 kHz resampling). Such stems are scored against the references cropped the same way
-(:func:`score_cropped_pair`), by the official ``_evaluate_song_listener``.
+(:func:`vdbo.evaluation.pairs.score_pair_checked` with ``enhanced_cropped``), by the
+official ``_evaluate_song_listener``.
 
 A zip is opened safely: every member must lie under ``base_dir`` with a relative name
 (no absolute path, no ``..``, no backslash, no symlink), the member count and the
@@ -33,18 +34,18 @@ import zlib
 from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
 
-from vdbo import MUSDB_SAMPLE_RATE, REMIX_SAMPLE_RATE, STEM_SAMPLE_RATE
-from vdbo.core import layout
+from vdbo import REMIX_SAMPLE_RATE, STEM_SAMPLE_RATE
+from vdbo.core import layout, schema
 from vdbo.core.atomic import write_text
 from vdbo.core.errors import InputError
-from vdbo.enhancement.submission import EVALUATION_DIR as DEFAULT_BASE_DIR
-from vdbo.evaluation.pairs import PairResult, score_pair_checked
 
 UNPACKED_ENHANCED = "enhanced"
 """The folder of a checked submission's output that holds an unpacked zip's files."""
-DEFAULT_MAX_MEMBERS = 100_000
-DEFAULT_MAX_BYTES = 100_000_000_000
-SEGMENT_TOLERANCE_S = 0.01
+INTAKE_DEFAULTS = schema.defaults(schema.section("submissions", "*"))
+"""A submission's defaults (base_dir, max_members, ...): the schema is their home."""
+DEFAULT_BASE_DIR = INTAKE_DEFAULTS["base_dir"]
+DEFAULT_MAX_MEMBERS = INTAKE_DEFAULTS["max_members"]
+DEFAULT_MAX_BYTES = INTAKE_DEFAULTS["max_bytes"]
 CHUNK = 1 << 20
 
 
@@ -365,55 +366,3 @@ def unpack_zip(
 def write_manifest(path: Path, source: Path, roles: dict[str, str]) -> None:
     """The checked submission's file list, written atomically (a job's output)."""
     write_text(path, json.dumps({"source": str(source), "files": roles}, indent=1))
-
-
-def score_cropped_pair(
-    song: str,
-    listener_id: str,
-    listener: dict,
-    split: str,
-    music_dir: Path,
-    enhanced_root: Path,
-    segment: tuple[float, float],
-    engine: str = "official",
-    threads: int | None = None,
-    silent_reference: str = "error",
-) -> PairResult:
-    """The official scores of a pair whose enhanced stems hold only ``segment``.
-
-    Checks that each stem holds the segment, then scores it as the evaluation mode
-    scores its own cropped files (:func:`vdbo.evaluation.pairs.score_pair_checked` with
-    ``enhanced_cropped``: references cut as test.py cuts the stems).
-    """
-    import soundfile
-
-    enhanced_root = Path(enhanced_root)
-    seconds = (
-        int(segment[1] * MUSDB_SAMPLE_RATE) - int(segment[0] * MUSDB_SAMPLE_RATE)
-    ) / MUSDB_SAMPLE_RATE
-    for channel in layout.STEM_CHANNELS:
-        path = layout.stem_file(enhanced_root, listener_id, song, channel)
-        if not path.is_file():
-            raise InputError(path, "enhanced stem not found", "check it")
-        held = soundfile.info(str(path)).frames / STEM_SAMPLE_RATE
-        if abs(held - seconds) > SEGMENT_TOLERANCE_S:
-            raise InputError(
-                path,
-                f"holds {held:.3f} s, the objective-evaluation segment "
-                f"{segment[0]}-{segment[1]} s is {seconds:.3f} s",
-                "set `cropped: false` on this submission if its stems hold whole "
-                "songs, or check evaluation.segments_file",
-            )
-    return score_pair_checked(
-        song,
-        listener_id,
-        listener,
-        split,
-        music_dir,
-        enhanced_root,
-        segment,
-        engine,
-        threads,
-        enhanced_cropped=True,
-        silent_reference=silent_reference,
-    )

@@ -80,7 +80,7 @@ def copy_official_remix(
     The same file and stats as :func:`write_remix` would give for the baseline remix
     of the same stems, without amplifying and encoding them a second time (the
     workflow copies only when encode's remix was written with the same soft clip and
-    is not cropped, see ``official_remix_reused`` in workflow/rules/common.smk).
+    is not cropped, see ``official_remix_reused`` in workflow/rules/common/remix.smk).
     """
     config = resolve_config(strategy_config)
     if not get_strategy(config["strategy"]).official:

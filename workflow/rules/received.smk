@@ -4,7 +4,7 @@
 # tables join the separators' in the summary.
 
 
-include: "submission_inputs.smk"
+include: "common/received.smk"
 
 
 localrules:
@@ -20,7 +20,7 @@ rule unpack_submission:
         spec=submission_spec,
         songs=lambda w: list(listed_songs()),
         listeners=lambda w: listed_listener_ids(),
-        pairs=lambda w: [[lid, song] for song in songs() for lid in listeners()],
+        pairs=lambda w: [[lid, song] for song, lid in pairs()],
     wildcard_constraints:
         submission=SUBMISSION_NAMES,
     log:
@@ -45,15 +45,8 @@ rule score_submission:
         csv="results/scores/{submission}/{listener}/{song}.csv",
         checks="results/scores/{submission}/{listener}/{song}.checks.json",
     params:
-        listener=listener_audiogram,
-        split=lambda w: songs()[w.song],
-        music_dir=str(MUSIC_DIR),
-        root=submission_root,
-        segment=submission_segment,
-        cropped=lambda w: submission_spec(w).get("cropped"),
-        kind=lambda w: submission_spec(w)["kind"],
-        engine=config["scoring"]["engine"],
-        silent_reference=config["scoring"]["silent_reference"],
+        haaqi=haaqi_settings(segment=submission_segment, cropped=submission_cropped),
+        stems=submission_stems,
     wildcard_constraints:
         submission=SUBMISSION_NAMES,
     log:
@@ -62,16 +55,12 @@ rule score_submission:
         "results/benchmarks/score/{submission}/{listener}/{song}.tsv"
     conda:
         "../../envs/evaluation.yaml"
-    threads: config["scoring"]["threads"]
+    threads: haaqi_threads()
     resources:
-        mem_mb=lambda w: resources.scoring_mem_mb(
-            scored_seconds(w), config["scoring"]["engine"]
-        ),
-        runtime=lambda w: resources.scoring_runtime_min(
-            scored_seconds(w), config["scoring"]["engine"]
-        ),
+        mem_mb=haaqi_mem_mb(submission_segment),
+        runtime=haaqi_runtime(submission_segment),
     script:
-        "../scripts/score_submission.py"
+        "../scripts/haaqi.py"
 
 
 rule aggregate_submission_scores:

@@ -1,4 +1,4 @@
-# Input functions of rules/submissions.smk (README, "Bring your own system").
+# Input functions and params of rules/received.smk.
 
 from vdbo.evaluation.received import UNPACKED_ENHANCED  # noqa: E402
 
@@ -25,23 +25,33 @@ def listed_listener_ids():
     return list(metadata.load_listeners(data_path("listeners")))
 
 
-def submission_root(wildcards):
-    """The folder of <listener>/<song>/ FLACs the scores read."""
+def submission_stems(wildcards):
+    """The eight stem FLACs of a pair, where the checked submission holds them (a
+    zip's inside unpack_submission's folder, so they are params, not inputs)."""
     spec = config["submissions"][wildcards.submission]
+    root = Path(spec["path"])
     if spec["kind"] == "zip":
         unpacked = output_of("unpack_submission", submission=wildcards.submission)
-        return str(Path(unpacked) / UNPACKED_ENHANCED)
-    return spec["path"]
+        root = Path(unpacked) / UNPACKED_ENHANCED
+    return [
+        str(layout.stem_file(root, wildcards.listener, wildcards.song, c))
+        for c in STEM_CHANNELS
+    ]
+
+
+def submission_cropped(wildcards):
+    """Whether the submission's stems hold only the objective-evaluation segment."""
+    from vdbo.evaluation.received import cropped
+
+    return cropped(config["submissions"][wildcards.submission])
 
 
 def submission_segment(wildcards):
     """[start, end] the stems hold (cropped: the objective_evaluation segment of
     evaluation.segments_file, the file test.py crops with) or are scored on."""
-    from vdbo.evaluation.received import cropped
-
-    if not cropped(config["submissions"][wildcards.submission]):
+    if not submission_cropped(wildcards):
         return scored_segment(wildcards)
-    return test_segments(wildcards.song)["objective_evaluation"]
+    return test_segments(wildcards.song)[OBJECTIVE]
 
 
 def submission_pair_scores(wildcards, key="csv"):
@@ -50,6 +60,5 @@ def submission_pair_scores(wildcards, key="csv"):
         output_of(
             "score_submission", key, submission=w.submission, listener=lid, song=song
         )
-        for song in songs()
-        for lid in listeners()
+        for song, lid in pairs()
     ]

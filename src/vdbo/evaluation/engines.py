@@ -1,0 +1,124 @@
+"""The HAAQI engines: name -> compute function and cost model, for every scoring path.
+
+``official`` is pyclarity 0.3.4's ``compute_haaqi``; ``fast`` is :mod:`vdbo.haaqi`, the
+same numbers (and the same global random draws) at a fraction of the CPU and memory.
+Stem pairs, remixes, received submissions and the verification jobs all choose their
+engine here, and the official evaluation is made to call it in one place,
+:func:`evaluation_calls`.
+
+The cost model sizes scoring jobs so that a scheduler (local or SLURM) runs as many as
+fit, and no more: locally the profile's ``mem_mb`` caps the sum over running jobs, on
+SLURM ``mem_mb`` becomes ``--mem`` and ``runtime`` becomes ``--time``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import math
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from vdbo.core.errors import InputError, UserFacingError
+from vdbo.core.official import BASELINE_EVALUATE, replaced
+
+CALLS_PER_PAIR = 8
+"""HAAQI calls of one (song, listener) pair of stems: left/right x VDBO."""
+CALLS_PER_REMIX = 2
+"""HAAQI calls of one remix: left and right ear."""
+BASE_MB = 1500
+"""Python, numpy/scipy/numba and the pair's decoded audio."""
+RUNTIME_MARGIN = 2
+"""Slow or shared nodes: SLURM kills a job at its limit."""
+
+
+class MemoryBudgetError(UserFacingError, RuntimeError):
+    """A scoring job's audio needs more memory than the job was given."""
+
+
+def _official() -> Callable[..., float]:
+    from clarity.evaluator.haaqi import compute_haaqi
+
+    return compute_haaqi
+
+
+def _fast() -> Callable[..., float]:
+    from vdbo.haaqi import compute_haaqi
+
+    return compute_haaqi
+
+
+@dataclass(frozen=True)
+class Engine:
+    """One HAAQI implementation and what a call of it costs per scored second."""
+
+    name: str
+    load: Callable[[], Callable[..., float]]
+    mb_per_second: float
+    """Peak memory of one call per second of scored audio."""
+    cpu_s_per_second: float
+    """CPU seconds of one call per second of scored audio, one core."""
+    threaded: bool
+    """Whether a call spreads over the job's threads."""
+
+    def compute_haaqi(self, threads: int | None = None) -> Callable[..., float]:
+        """A drop-in ``compute_haaqi``, bound to ``threads`` where the engine has
+        them (None: its default)."""
+        compute = self.load()
+        if self.threaded and threads is not None:
+            return functools.partial(compute, threads=threads)
+        return compute
+
+    def mem_mb(self, seconds: float) -> int:
+        """Peak memory of a scoring job: one call at a time, plus Python."""
+        return int(BASE_MB + math.ceil(self.mb_per_second * seconds))
+
+    def runtime_min(
+        self, seconds: float, threads: int = 1, calls: int = CALLS_PER_PAIR
+    ) -> int:
+        """Wall minutes for ``calls`` calls, with a margin for slow nodes."""
+        cpu = calls * self.cpu_s_per_second * seconds / max(1, threads)
+        return int(5 + math.ceil(RUNTIME_MARGIN * cpu / 60))
+
+    def check_budget(self, seconds: float, mem_mb: float | None, rule: str) -> None:
+        """Fail at the start of a job of ``rule`` that would outgrow ``mem_mb``:
+        better a clear message now than an out-of-memory kill an hour later."""
+        need = self.mem_mb(seconds)
+        if mem_mb is not None and need > mem_mb:
+            raise MemoryBudgetError(
+                f"{rule}: scoring {seconds:.0f} s of audio with the {self.name} HAAQI "
+                f"needs about {need} MB, but this job has mem_mb={int(mem_mb)}. Raise "
+                f"it (--set-resources {rule}:mem_mb={need}), score a segment "
+                "(scoring.segment), or use scoring.engine: fast."
+            )
+
+
+ENGINES = {
+    engine.name: engine
+    for engine in (
+        Engine("official", _official, mb_per_second=50.0, cpu_s_per_second=1.5,
+               threaded=False),
+        Engine("fast", _fast, mb_per_second=5.0, cpu_s_per_second=0.3,
+               threaded=True),
+    )
+}  # fmt: skip
+
+
+def get_engine(name: str) -> Engine:
+    """The engine called ``name`` (``scoring.engine``)."""
+    try:
+        return ENGINES[name]
+    except KeyError:
+        raise InputError(
+            None,
+            f"unknown HAAQI engine {name!r}",
+            f"set scoring.engine to one of {', '.join(ENGINES)}",
+        ) from None
+
+
+@contextlib.contextmanager
+def evaluation_calls(compute_haaqi: Callable[..., float]) -> Iterator[None]:
+    """Within the block, the official CAD1 evaluation calls ``compute_haaqi``: the one
+    place where its ``compute_haaqi`` is swapped."""
+    with replaced(BASELINE_EVALUATE, "compute_haaqi", compute_haaqi):
+        yield
