@@ -15,7 +15,8 @@ import pytest
 from scipy.io import wavfile
 
 from vdbo.core import resources
-from vdbo.evaluation.engines import MemoryBudgetError, get_engine
+from vdbo.core.errors import InputError
+from vdbo.evaluation.engines import ENGINES, MemoryBudgetError, get_engine
 
 FOUR_MINUTES = 240.0
 DURATIONS = [0.5, 1.5, 10.0, 30.0, 60.0, 240.0, 600.0]

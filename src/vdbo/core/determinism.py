@@ -15,9 +15,9 @@ environment when it first runs (so these must be set before torch is imported):
 
 All three are capped at AVX2 (every x86-64 CPU since about 2015), measured here on
 an AVX-512 machine: without them its results differ from AVX2-capped runs, with them
-they do not. ``workflow/rules/common/workflow.smk`` exports them to every job (and to cluster
-jobs through ``envvars:``); the train and separate jobs log them. GPU runs are not
-covered: cuDNN and cuBLAS choose their own kernels.
+they do not. ``workflow/rules/common/workflow.smk`` exports them to every job (and to
+cluster jobs through ``envvars:``); the train and separate jobs log them. GPU runs are
+not covered: cuDNN and cuBLAS choose their own kernels.
 
 ``python -m vdbo.core.determinism`` prints them as ``NAME=value`` lines, e.g. for
 ``env $(python -m vdbo.core.determinism) python -m vdbo.training ...``.
