@@ -114,6 +114,9 @@ def test_remix_flac_failure_mid_write_leaves_nothing(tmp_path, monkeypatch):
 def test_summary_declares_its_remix_table_even_without_remixes(tmp_path):
     summary = pd.DataFrame([{"separator": "oracle", "pairs": 1, "haaqi": 0.9}])
     remix_csv = tmp_path / "remix_summary.csv"
-    write_summary(summary, tmp_path / "s.csv", tmp_path / "s.md", None, remix_csv)
+    write_summary(
+        summary, tmp_path / "s.csv", tmp_path / "s.md", None, remix_csv,
+        "1 of 1 pairs scored with the official engine", tmp_path / "v.txt",
+    )  # fmt: skip
     assert remix_csv.read_text() == "strategy,separator,pairs\n"
     assert not any(p.name.startswith(".") for p in tmp_path.iterdir())

@@ -294,11 +294,16 @@ def test_cost_per_rule_sums_benchmark_files(tmp_path):
 def test_summary_and_config_pages(score_tables, tmp_path):
     out = tmp_path / "summary.html"
     csv_path, remix_csv = tmp_path / "summary.csv", tmp_path / "remix_summary.csv"
+    line = "2 of 12 pairs re-scored with the official engine: all equal (max |diff| 0)"
+    verification = tmp_path / "verification.txt"
     write_summary(
-        summarise(score_tables), csv_path, tmp_path / "summary.md", None, remix_csv
-    )
-    shown = tables.summary_page(csv_path, remix_csv, out)
+        summarise(score_tables), csv_path, tmp_path / "summary.md", None, remix_csv,
+        line, verification,
+    )  # fmt: skip
+    assert f"{line}.\n" in (tmp_path / "summary.md").read_text()
+    shown = tables.summary_page(csv_path, remix_csv, out, verification)
     text = out.read_text()
+    assert f'<p id="verification">{line}.</p>' in text
     assert text.count("<tr>") == 1 + len(score_tables)
     assert list(shown["haaqi"]["separator"])[0] == "oracle"
     header = "".join(f"<th>{c}</th>" for c in rows(csv_path)[0])

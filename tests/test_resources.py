@@ -7,6 +7,7 @@ the memory model against the official pyclarity HAAQI itself.
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
@@ -129,3 +130,11 @@ def test_scoring_budget_fails_early_with_the_numbers():
     official.check_budget(240.0, official.mem_mb(240.0), "score")
     with pytest.raises(MemoryBudgetError, match=r"needs about 13500 MB.*mem_mb=4000"):
         official.check_budget(240.0, 4000, "score")
+
+
+def test_local_memory_budget_is_a_share_of_this_machines_ram(tmp_path):
+    meminfo = tmp_path / "meminfo"
+    meminfo.write_text("MemTotal:       65536000 kB\nMemFree:  1 kB\n")
+    assert resources.local_memory_budget_mb(meminfo) == int(64000 * 0.8)
+    real = resources.local_memory_budget_mb()
+    assert 0 < real < os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**20

@@ -21,10 +21,10 @@ from vdbo.evaluation.pairs import (
     reference_levels,
     score_pair_checked,
     skipping_silent_references,
-    verify_against,
     write_pair_scores,
 )
 from vdbo.evaluation.remix_scores import remix_haaqi
+from vdbo.evaluation.verification import verify_against
 
 SONG = "Bach's Chorale - No Drums & All"
 CFS = [250, 500, 1000, 2000, 3000, 4000, 6000, 8000]

@@ -168,6 +168,7 @@ rule report_tables:
     input:
         summary=rules.summary.output.csv,
         remix=rules.summary.output.remix,
+        verification=rules.summary.output.verification,
     output:
         report(
             f"{REPORT_PAGES}/summary.html",

@@ -83,14 +83,19 @@ rule summary:
         scores=separator_tables(),
         checks=separator_tables("checks"),
         remix=lambda w: remix_tables(),  # remix.smk is read after this file
+        verified=verified_pairs(),
+        verified_fast=[output_of("score", **w) for w in verified_pair_wildcards()],
     output:
         csv=report(
             "results/summary.csv", caption="../report/summary.rst", category="Scores"
         ),
         md="results/summary.md",
         remix="results/remix_summary.csv",
+        verification="results/verification.txt",
     params:
         separators=scored_systems(),
+        engine=config["scoring"]["engine"],
+        pairs=len(enabled_separators()) * len(pairs()),
         remix_keys=lambda w: remix_table_keys(),
     log:
         "results/logs/summary.log",

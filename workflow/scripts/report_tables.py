@@ -5,7 +5,7 @@ from vdbo.report.tables import summary_page
 
 
 def main(sm):
-    summary_page(sm.input.summary, sm.input.remix, sm.output[0])
+    summary_page(sm.input.summary, sm.input.remix, sm.output[0], sm.input.verification)
 
 
 run_job(snakemake, main)

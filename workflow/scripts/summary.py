@@ -4,6 +4,7 @@ from pathlib import Path
 
 from vdbo.core.jobs import run_job
 from vdbo.evaluation.aggregate import remix_summary, summarise, write_summary
+from vdbo.evaluation.verification import verification_line
 
 
 def main(sm):
@@ -12,8 +13,22 @@ def main(sm):
     remix_keys = [tuple(k) for k in sm.params.remix_keys]
     remix = remix_summary(dict(zip(remix_keys, map(Path, sm.input.remix), strict=True)))
     out = sm.output
+    checked = list(
+        zip(
+            map(Path, sm.input.verified_fast),
+            map(Path, sm.input.verified),
+            strict=False,
+        )
+    )
+    line = verification_line(sm.params.engine, sm.params.pairs, checked)
     write_summary(
-        summarise(tables, checks), Path(out.csv), Path(out.md), remix, Path(out.remix)
+        summarise(tables, checks),
+        Path(out.csv),
+        Path(out.md),
+        remix,
+        Path(out.remix),
+        verification=line,
+        verification_path=Path(out.verification),
     )
 
 

@@ -29,3 +29,18 @@ def separation_mem_mb(seconds: float) -> int:
 def enhancement_mem_mb(seconds: float) -> int:
     """Enhance/encode hold eight float64 channels of the song, three copies at most."""
     return int(1000 + math.ceil(seconds * MUSDB_SAMPLE_RATE * 8 * 8 * 3 / 2**20))
+
+
+LOCAL_MEMORY_SHARE = 0.8
+"""Share of this machine's RAM that local jobs may claim together (``mem_mb``)."""
+
+
+def local_memory_budget_mb(meminfo: str | Path = "/proc/meminfo") -> int:
+    """``mem_mb`` that jobs running on this machine may claim together: 80 % of its
+    RAM (the rest for Snakemake, the system and file caches). A fixed number would
+    either swap a small machine or run one job at a time on a large one; override
+    with ``snakemake --resources mem_mb=N``."""
+    for line in Path(meminfo).read_text().splitlines():
+        if line.startswith("MemTotal:"):
+            return int(int(line.split()[1]) / 1024 * LOCAL_MEMORY_SHARE)
+    raise RuntimeError(f"{meminfo} has no MemTotal line")

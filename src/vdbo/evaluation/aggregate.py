@@ -108,15 +108,21 @@ def write_summary(
     md_path: Path,
     remix: pd.DataFrame | None,
     remix_csv_path: Path,
+    verification: str,
+    verification_path: Path,
 ) -> None:
-    """The summary as CSV (for tools) and Markdown (for people), remixes included.
+    """The summary as CSV (for tools) and Markdown (for people), remixes included,
+    with the line that says what the run proved about its HAAQI engine (also
+    written alone to ``verification_path``, for the report).
 
     ``remix_csv_path`` is always written, with only its header when there are no
     remixes, so that it can be a declared output.
     """
     with atomic_output(csv_path) as tmp:
         summary.to_csv(tmp, index=False, float_format="%.4f")
+    write_text(verification_path, verification + "\n")
     text = "## HAAQI of the eight stems (official CAD1 evaluation)\n\n"
+    text += f"{verification}.\n\n"
     text += markdown_table(summary)
     has_remix = remix is not None and len(remix) > 0
     table = remix if has_remix else pd.DataFrame(columns=REMIX_SUMMARY_COLUMNS)

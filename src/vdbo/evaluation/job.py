@@ -27,11 +27,11 @@ from vdbo.core.resources import audio_seconds
 from vdbo.evaluation.engines import get_engine
 from vdbo.evaluation.pairs import (
     score_pair_files,
-    verify_against,
     write_pair_checks,
     write_pair_scores,
 )
 from vdbo.evaluation.remix_scores import score_remix
+from vdbo.evaluation.verification import verify_against
 
 
 @dataclass(frozen=True)

@@ -35,7 +35,7 @@ from vdbo import MUSDB_SAMPLE_RATE, SIDES, STEM_SAMPLE_RATE, STEMS
 from vdbo.core import layout
 from vdbo.core.atomic import atomic_output, write_text
 from vdbo.core.audio_io import read_wav_int16
-from vdbo.core.errors import InputError, UserFacingError
+from vdbo.core.errors import InputError
 from vdbo.core.official import evaluate_function
 from vdbo.evaluation.engines import evaluation_calls, get_engine
 from vdbo.evaluation.silence import apply_policy, check_cells, rms_dbfs
@@ -369,29 +369,3 @@ def write_pair_scores(
         results = evaluate_function("ResultsFile")(str(tmp))
         results.write_header()
         results.add_result(listener_id, song, score=score, instruments_scores=per_stem)
-
-
-class ScoreMismatch(UserFacingError, RuntimeError):
-    """The fast HAAQI engine disagreed with the official one: the run must stop."""
-
-
-def verify_against(fast_csv: Path, score: float, per_stem: dict[str, float]) -> None:
-    """Check a pair's scores (written by the fast engine) equal the official ones."""
-    import csv
-
-    with open(fast_csv, encoding="utf-8", newline="") as f:
-        row = next(csv.DictReader(f))
-    expected = {"score": score, **per_stem}
-    differ = {
-        k: (row[k], repr(v))
-        for k, v in expected.items()
-        if float(row[k]) != v and not (math.isnan(float(row[k])) and math.isnan(v))
-    }
-    if differ:
-        details = ", ".join(
-            f"{k}: fast {a} != official {b}" for k, (a, b) in differ.items()
-        )
-        raise ScoreMismatch(
-            f"{fast_csv}: the fast HAAQI engine differs from pyclarity's: {details}. "
-            "Set scoring.engine: official and report this."
-        )

@@ -61,10 +61,8 @@ def register_strategy(
 
 
 def get_strategy(name: str) -> Strategy:
-    """Look up a strategy by its config name."""
-    # Importing the module registers the built-in strategies.
-    from vdbo.remix import strategies  # noqa: F401
-
+    """Look up a strategy by its config name (the package ``vdbo.remix`` registers
+    the built-in ones when it is first imported, before this module is reached)."""
     if name not in STRATEGIES:
         raise InputError(
             None,

@@ -55,15 +55,21 @@ def page(title: str, body: str) -> str:
 
 
 def summary_page(
-    summary_csv: str | Path, remix_csv: str | Path, out: str | Path
+    summary_csv: str | Path,
+    remix_csv: str | Path,
+    out: str | Path,
+    verification: str | Path,
 ) -> dict[str, pd.DataFrame]:
     """The summary tables of ``results/summary.md`` as one HTML page, read from the
-    summary job's CSVs (``results/summary.csv``, ``results/remix_summary.csv``), so
-    the page shows exactly its tables. Returns the tables shown."""
+    summary job's CSVs (``results/summary.csv``, ``results/remix_summary.csv``) and
+    its verification line, so the page shows exactly what it says. Returns the
+    tables shown."""
     tables = {"haaqi": pd.read_csv(summary_csv)}
     remix = pd.read_csv(remix_csv)
+    line = Path(verification).read_text(encoding="utf-8").strip()
     body = (
         "<h2>HAAQI of the eight stems (official CAD1 evaluation)</h2>"
+        f'<p id="verification">{html.escape(line)}.</p>'
         '<p class="note">Mean over listener-song pairs; per stem, left and right '
         "ears averaged.</p>" + table_html(tables["haaqi"], "summary-haaqi")
     )

@@ -16,7 +16,7 @@ __all__ = ["KINDS", "SeparationModel", "get_kind", "register_kind", "separate_tr
 __getattr__ = lazy_attributes(
     __name__,
     {
-        "SeparationModel": "vdbo.separation.model",
+        "SeparationModel": "vdbo.core.separation_model",
         "separate_track": "vdbo.separation.run",
     },
 )

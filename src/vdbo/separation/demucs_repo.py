@@ -11,7 +11,7 @@ from pathlib import Path
 import torch
 
 from vdbo.core.errors import InputError
-from vdbo.separation.model import SeparationModel
+from vdbo.core.separation_model import SeparationModel
 
 
 class _BagForward(torch.nn.Module):

@@ -18,7 +18,7 @@ from vdbo import MUSDB_SAMPLE_RATE, STEMS
 from vdbo.core.errors import InputError
 
 if TYPE_CHECKING:
-    from vdbo.separation.model import SeparationModel
+    from vdbo.core.separation_model import SeparationModel
 
 
 SeparateFn = Callable[[dict, Path, np.ndarray, str], dict[str, np.ndarray]]

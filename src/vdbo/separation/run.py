@@ -13,7 +13,7 @@ from vdbo.separation.checks import check_separated
 from vdbo.separation.kinds import get_kind
 
 if TYPE_CHECKING:
-    from vdbo.separation.model import SeparationModel
+    from vdbo.core.separation_model import SeparationModel
 
 
 def load_model(spec: dict, device: str = "cpu") -> SeparationModel:

@@ -16,7 +16,7 @@ import torch
 
 from vdbo import STEMS
 from vdbo.core.errors import InputError
-from vdbo.separation.model import SeparationModel
+from vdbo.core.separation_model import SeparationModel
 
 HDEMUCS_ASSET = "models/hdemucs_high_musdbhq_only.pt"
 """torchaudio's asset of ``HDEMUCS_HIGH_MUSDB`` (MUSDB18-HQ only: the CAD1 baseline)."""

@@ -28,7 +28,7 @@ from torch import Tensor
 from vdbo import STEMS
 from vdbo.core.audio_io import MUSDB_SAMPLE_RATE
 from vdbo.core.errors import InputError
-from vdbo.separation.model import SeparationModel
+from vdbo.core.separation_model import SeparationModel
 
 UMX_SOURCES = list(STEMS)
 """Open-Unmix's output order, the one the official baseline assumes for umxhq."""

@@ -16,7 +16,7 @@ import torch
 
 from vdbo.core.atomic import atomic_output
 from vdbo.core.errors import InputError
-from vdbo.separation.model import SeparationModel
+from vdbo.core.separation_model import SeparationModel
 from vdbo.training.architectures import build_trainer, load_plain_state
 
 CHECKPOINT_FORMAT = "vdbo.training/1"

@@ -1,10 +1,7 @@
 # Input functions and params of rules/score.smk.
 
-from vdbo.evaluation.engines import (
-    CALLS_PER_PAIR,
-    CALLS_PER_REMIX,
-    get_engine,
-)  # noqa: E402
+from vdbo.evaluation.engines import CALLS_PER_PAIR, CALLS_PER_REMIX, get_engine
+from vdbo.evaluation.verification import verification_sample
 
 
 def haaqi_settings(segment=None, engine=None, cropped=None):
@@ -81,20 +78,20 @@ def separator_tables(key="csv"):
 
 
 def verified_pair_wildcards():
-    """Pairs re-scored with the official engine when the fast one is used.
-
-    Spread evenly over every (separator, song, listener) the run scores.
-    """
+    """Pairs re-scored with the official engine when the fast one is used: per
+    separator at least scoring.verify_pairs, or scoring.verify_fraction of its pairs
+    if more, spread over songs and listeners (vdbo.evaluation.verification)."""
     scoring = config["scoring"]
-    if scoring["engine"] == "official" or not scoring["verify_pairs"]:
+    if scoring["engine"] == "official":
         return []
-    every = [
-        dict(separator=sep, listener=lid, song=song)
-        for sep in enabled_separators()
-        for song, lid in pairs()
-    ]
-    n = min(scoring["verify_pairs"], len(every))
-    return [every[i * len(every) // n] for i in range(n)]
+    chosen = verification_sample(
+        list(songs()),
+        list(listeners()),
+        enabled_separators(),
+        scoring["verify_pairs"],
+        scoring["verify_fraction"],
+    )
+    return [dict(separator=sep, listener=lid, song=song) for sep, song, lid in chosen]
 
 
 def verified_pairs():

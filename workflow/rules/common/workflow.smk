@@ -30,6 +30,14 @@ envvars:
     *determinism.CPU_ENV,
 
 
+# Local runs: jobs claim at most 80 % of this machine's RAM together (each rule's
+# mem_mb), unless --resources mem_mb=N says otherwise; cluster jobs get theirs from
+# the scheduler.
+from vdbo.core.resources import local_memory_budget_mb  # noqa: E402
+
+if workflow.local_exec and "mem_mb" not in workflow.global_resources:
+    workflow.register_resource("mem_mb", local_memory_budget_mb())
+
 from vdbo import MUSDB_SAMPLE_RATE, STEMS, TRACK_FILES  # noqa: E402
 from vdbo.core import metadata, resources  # noqa: E402
 from vdbo.enhancement import submission  # noqa: E402
