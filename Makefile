@@ -1,6 +1,6 @@
 # Two commands do everything on a fresh Debian machine (root):
 #   make demo   - build the venv, then run the embedded demo end to end
-#   make test   - build the venv, then run the test suite
+#   make test   - build the venv, lint, then run the test suite
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
 CORES  ?= 2
@@ -27,7 +27,7 @@ demo: venv
 	@cat results/summary.md
 	@echo "Report: $(CURDIR)/results/report.html (open it in a browser); figures: results/plots/"
 
-test: venv
+test: venv lint
 	scripts/install-slurm.sh
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 

@@ -20,7 +20,8 @@ from scipy.io import wavfile
 from workflow_runner import REPO
 
 from vdbo import STEMS
-from vdbo.core import determinism
+from vdbo.core import determinism, schema
+from vdbo.evaluation.verification import pairs_to_verify
 
 REAL_DATA_HEADING = "## Real data"
 SEPARATORS = ("hdemucs", "umxhq")
@@ -82,6 +83,9 @@ REPORT_JOBS = (
 )
 
 
+SCORING = schema.defaults(schema.section("scoring"))
+
+
 def expected_plan(songs: int, listeners: int, submission: bool) -> Counter:
     plan = Counter({("all", "-"): 1, ("summary", "-"): 1})
     plan.update({(rule, "-"): 1 for rule in REPORT_JOBS})
@@ -91,7 +95,11 @@ def expected_plan(songs: int, listeners: int, submission: bool) -> Counter:
             plan[(rule, sep)] = songs * listeners
         plan[("aggregate_scores", sep)] = 1
         if submission:
-            plan[("submission", sep)] = 1
+            plan[("pack_submission", sep)] = 1
+        # the fast engine by default: a sample re-scored by the official code
+        plan[("verify_scores", sep)] = pairs_to_verify(
+            songs * listeners, SCORING["verify_pairs"], SCORING["verify_fraction"]
+        )
     return plan
 
 

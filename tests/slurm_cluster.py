@@ -623,16 +623,22 @@ StorageLoc=slurm_acct_db
 
 # ----------------------------------------------------------------- test helpers
 def write_test_profile(
-    source: Path, dest: Path, cluster: LocalSlurmCluster, **overrides: object
+    source: Path,
+    dest: Path,
+    cluster: LocalSlurmCluster,
+    without: tuple[str, ...] = (),
+    **overrides: object,
 ) -> Path:
     """Copy a SLURM workflow profile, pointing it at ``cluster``; returns its folder.
 
     Fills in the account and partition placeholders (the one place a user edits),
     and polls job states every 2 s instead of every 40 s so tests finish quickly.
     ``overrides`` are extra profile keys (use the profile spelling, e.g.
-    ``**{"latency-wait": 5}``).
+    ``**{"latency-wait": 5}``); ``without`` names profile keys to leave out.
     """
     profile = yaml.safe_load((Path(source) / "config.yaml").read_text())
+    for key in without:
+        profile.pop(key)
     resources = []
     for entry in profile.get("default-resources", []):
         key = entry.split("=", 1)[0].strip()

@@ -92,7 +92,7 @@ def test_every_shipped_config_plans_what_it_says(tmp_path, repo_copy):
         for rule in ("enhance", "encode", "score"):
             expect[(rule, sep)] = songs * listeners
         expect[("aggregate_scores", sep)] = 1
-    expect[("verify_scores", "oracle")] = 1
+        expect[("verify_scores", sep)] = 1  # config.yaml: verify_pairs 1
     strategies = 2  # baseline, audiogram
     expect[("remix", "oracle")] = strategies * songs * listeners
     expect[("remix_haaqi", "oracle")] = strategies * songs * listeners
@@ -241,7 +241,7 @@ def test_full_size_plan(tmp_path):
             **dict.fromkeys(REPORT_JOBS, 1),
         }
         if submission:
-            expect["submission"] = 2
+            expect["pack_submission"] = 2
         assert counts == expect, config
         score = table["score"]
         seconds = 30.0 if submission else full.SECONDS

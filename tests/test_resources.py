@@ -130,6 +130,12 @@ def test_scoring_budget_fails_early_with_the_numbers():
     official.check_budget(240.0, official.mem_mb(240.0), "score")
     with pytest.raises(MemoryBudgetError, match=r"needs about 13500 MB.*mem_mb=4000"):
         official.check_budget(240.0, 4000, "score")
+    # a 4-min song on an 8 GB laptop: named before any HAAQI work, whatever mem_mb
+    with pytest.raises(
+        MemoryBudgetError, match=r"score: .*13500 MB.*machine has 8000 MB.*engine: fast"
+    ):
+        official.check_budget(240.0, None, "score", machine_mb=8000)
+    get_engine("fast").check_budget(240.0, None, "score", machine_mb=8000)
 
 
 def test_local_memory_budget_is_a_share_of_this_machines_ram(tmp_path):

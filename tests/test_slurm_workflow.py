@@ -49,6 +49,8 @@ TRAINING = {
     }
 }
 COMMENT = re.compile(r"^rule_(\w+?)(?:_wildcards_(.*))?$")
+UNGROUPED = ("groups", "group-components")
+"""Profile keys that batch a pair's jobs into one SLURM job."""
 
 
 def score_tables(workdir: Path) -> dict[str, bytes]:
@@ -104,6 +106,9 @@ def test_workflow_on_slurm_requests_what_each_job_needs(slurm_cluster, tmp_path)
             SLURM_PROFILE,
             tmp_path / "profile",
             slurm_cluster,
+            # one SLURM job per rule here, to see each rule's requests (batching:
+            # tests/test_slurm_batching.py)
+            without=UNGROUPED,
             # the test node has 2 CPUs: let model and model-free separation share it
             **{"latency-wait": 5, "retries": 0, "set-threads": {"separate": 1}},
         )
@@ -157,10 +162,15 @@ def test_workflow_on_slurm_requests_what_each_job_needs(slurm_cluster, tmp_path)
     assert {r["ReqMem"] for r in separate.values()} == {f"{separation_mb}M"}
 
     scored = SEGMENT["end"] - SEGMENT["start"]
-    score_mb = get_engine("official").mem_mb(scored)
-    minutes = get_engine("official").runtime_min(scored)
-    assert score_mb != get_engine("official").mem_mb(SECONDS)  # not the song
+    engine = get_engine("fast")  # the schema's default
+    score_mb, minutes = engine.mem_mb(scored), engine.runtime_min(scored)
+    assert score_mb != engine.mem_mb(SECONDS)  # not the song
     for record in jobs["score"].values():
         assert record["ReqMem"] == f"{score_mb}M", record
         assert tres(record, "ReqTRES")["mem"] == f"{score_mb}M"
         assert record["Timelimit"] == f"00:{minutes:02d}:00", record
+    official = get_engine("official")
+    assert set(jobs["verify_scores"]) == set(SEPARATORS)  # one pair each here
+    for record in jobs["verify_scores"].values():
+        assert record["ReqMem"] == f"{official.mem_mb(scored)}M", record
+        assert record["Timelimit"] == f"00:{official.runtime_min(scored):02d}:00"

@@ -60,7 +60,7 @@ rule encode:
         "../scripts/encode.py"
 
 
-rule submission:
+rule pack_submission:
     input:
         submission_files,
     output:
@@ -69,9 +69,9 @@ rule submission:
         root_dir=lambda w: Path(enhanced_root(w.separator)).parent,
         team_id=EVALUATION_CONFIG["team_id"],
     log:
-        "results/logs/submission/{separator}.log",
+        "results/logs/pack_submission/{separator}.log",
     benchmark:
-        "results/benchmarks/submission/{separator}.tsv"
+        "results/benchmarks/pack_submission/{separator}.tsv"
     conda:
         "../../envs/evaluation.yaml"
     threads: 1
@@ -79,4 +79,4 @@ rule submission:
         mem_mb=1000,
         runtime=lambda w: 5 + len(songs()) * len(listeners()) // 100,
     script:
-        "../scripts/submission.py"
+        "../scripts/pack_submission.py"

@@ -35,12 +35,17 @@ LOCAL_MEMORY_SHARE = 0.8
 """Share of this machine's RAM that local jobs may claim together (``mem_mb``)."""
 
 
+def machine_memory_mb(meminfo: str | Path = "/proc/meminfo") -> float:
+    """This machine's RAM in MB (``MemTotal``)."""
+    for line in Path(meminfo).read_text().splitlines():
+        if line.startswith("MemTotal:"):
+            return int(line.split()[1]) / 1024
+    raise RuntimeError(f"{meminfo} has no MemTotal line")
+
+
 def local_memory_budget_mb(meminfo: str | Path = "/proc/meminfo") -> int:
     """``mem_mb`` that jobs running on this machine may claim together: 80 % of its
     RAM (the rest for Snakemake, the system and file caches). A fixed number would
     either swap a small machine or run one job at a time on a large one; override
     with ``snakemake --resources mem_mb=N``."""
-    for line in Path(meminfo).read_text().splitlines():
-        if line.startswith("MemTotal:"):
-            return int(int(line.split()[1]) / 1024 * LOCAL_MEMORY_SHARE)
-    raise RuntimeError(f"{meminfo} has no MemTotal line")
+    return int(machine_memory_mb(meminfo) * LOCAL_MEMORY_SHARE)

@@ -43,7 +43,9 @@ def defaults(schema: dict) -> dict[str, Any]:
     """Every default of an object schema, nested objects included (a fresh copy)."""
     filled = {}
     for key, spec in schema.get("properties", {}).items():
-        if "properties" in spec:
+        if "properties" in spec and spec.get("default", {}) is None:
+            filled[key] = None  # an optional section, off unless given (a segment)
+        elif "properties" in spec:
             filled[key] = {**copy.deepcopy(spec.get("default", {})), **defaults(spec)}
         elif "default" in spec:
             filled[key] = copy.deepcopy(spec["default"])

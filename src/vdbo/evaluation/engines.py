@@ -80,16 +80,29 @@ class Engine:
         cpu = calls * self.cpu_s_per_second * seconds / max(1, threads)
         return int(5 + math.ceil(RUNTIME_MARGIN * cpu / 60))
 
-    def check_budget(self, seconds: float, mem_mb: float | None, rule: str) -> None:
-        """Fail at the start of a job of ``rule`` that would outgrow ``mem_mb``:
-        better a clear message now than an out-of-memory kill an hour later."""
+    def check_budget(
+        self,
+        seconds: float,
+        mem_mb: float | None,
+        rule: str,
+        machine_mb: float | None = None,
+    ) -> None:
+        """Fail at the start of a job of ``rule`` that would outgrow its ``mem_mb``
+        or this machine's RAM (``machine_mb``): better a clear message now than an
+        out-of-memory kill, or hours of swapping, later."""
         need = self.mem_mb(seconds)
+        doing = f"{rule}: scoring {seconds:.0f} s of audio with the {self.name} HAAQI"
+        ways = "score a segment (scoring.segment), or use scoring.engine: fast"
+        if machine_mb is not None and need > machine_mb:
+            raise MemoryBudgetError(
+                f"{doing} needs about {need} MB, but this machine has "
+                f"{int(machine_mb)} MB of RAM. Run it where there is more, {ways}."
+            )
         if mem_mb is not None and need > mem_mb:
             raise MemoryBudgetError(
-                f"{rule}: scoring {seconds:.0f} s of audio with the {self.name} HAAQI "
-                f"needs about {need} MB, but this job has mem_mb={int(mem_mb)}. Raise "
-                f"it (--set-resources {rule}:mem_mb={need}), score a segment "
-                "(scoring.segment), or use scoring.engine: fast."
+                f"{doing} needs about {need} MB, but this job has "
+                f"mem_mb={int(mem_mb)}. Raise it (--set-resources "
+                f"{rule}:mem_mb={need}), {ways}."
             )
 
 

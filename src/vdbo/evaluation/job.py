@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from vdbo.core.atomic import write_text
-from vdbo.core.resources import audio_seconds
+from vdbo.core.resources import audio_seconds, machine_memory_mb
 from vdbo.evaluation.engines import get_engine
 from vdbo.evaluation.pairs import (
     score_pair_files,
@@ -71,7 +71,10 @@ def run(sm: Any) -> None:
     references = [Path(p) for p in sm.input.references]
     engine = get_engine(settings.engine)
     engine.check_budget(
-        settings.seconds(references[0]), sm.resources.get("mem_mb"), sm.rule
+        settings.seconds(references[0]),
+        sm.resources.get("mem_mb"),
+        sm.rule,
+        machine_memory_mb(),
     )
     declared = set(sm.input.keys())
     options = {

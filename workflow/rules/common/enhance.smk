@@ -29,7 +29,7 @@ def submission_zips():
     """results/submission/<separator>/submission_<team_id>.zip, evaluation mode only."""
     if not EVALUATION:
         return []
-    return [output_of("submission", separator=sep) for sep in enabled_separators()]
+    return [output_of("pack_submission", separator=sep) for sep in enabled_separators()]
 
 
 def submission_files(wildcards):

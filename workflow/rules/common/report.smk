@@ -40,7 +40,7 @@ def benchmarked_jobs():
     jobs += [(rule, w) for rule in ("enhance", "encode", "score") for w in pair_jobs]
     jobs += [("train", dict(model=m)) for m in trained_models()]
     if EVALUATION:
-        jobs += [("submission", dict(separator=s)) for s in seps]
+        jobs += [("pack_submission", dict(separator=s)) for s in seps]
     for name in submission_names():
         jobs.append(("unpack_submission", dict(submission=name)))
         jobs += [
@@ -69,9 +69,10 @@ def proof_of(rule):
     """A file a finished job of ``rule`` leaves: its first output, or where that is
     temporary (enhance), the first output of the rule that reads it (encode)."""
     output = getattr(rules, rule).output[0]
-    if not is_flagged(output, "temp"):
+    if not is_flagged(workflow.get_rule(rule).output[0], "temp"):  # rules.<x>: no flags
         return output
-    return next(r.output[0] for r in workflow.rules if output in r.input)
+    reader = next(r.name for r in workflow.rules if output in map(str, r.input))
+    return getattr(rules, reader).output[0]
 
 
 def finished_job_outputs(wildcards):
