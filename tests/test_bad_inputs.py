@@ -69,7 +69,7 @@ def test_listener_with_mismatched_audiogram(tmp_path):
     entry = {"audiogram_cfs": [250, 500], "audiogram_levels_l": [10],
              "audiogram_levels_r": [10, 20]}  # fmt: skip
     path.write_text(json.dumps({"L9": entry}))
-    with pytest.raises(InputError, match="L9.*different lengths"):
+    with pytest.raises(InputError, match="L9.*lists of different lengths"):
         metadata.load_listeners(path)
 
 
@@ -121,7 +121,12 @@ def test_split_neither_train_nor_test(tmp_path, split):
         metadata.load_songs(path)
     message = str(err.value)
     assert str(path) in message and repr(SONG) in message
-    assert f"Split {split!r}" in message and "'train' or 'test'" in message
+    assert "entry 0" in message and "'train' or 'test'" in message
+    assert (
+        f"field Split: {split!r} is not one of" in message
+        if split
+        else "lacks 'Split'" in message
+    )
 
 
 def test_official_song_list_is_read(tmp_path):
@@ -170,7 +175,7 @@ def test_unknown_listener_layout_names_the_key(tmp_path, entry, named):
 
 def test_listener_name_must_equal_its_id(tmp_path):
     path = write_json(tmp_path / "listeners.test.json", {"L5001": OFFICIAL_LISTENER})
-    with pytest.raises(InputError, match="listener 'L5001' has name 'L0045'"):
+    with pytest.raises(InputError, match="listener 'L5001', field name: is 'L0045'"):
         metadata.load_listeners(path)
 
 
@@ -193,11 +198,13 @@ def test_segments_file_lacking_a_song(tmp_path):
 @pytest.mark.parametrize(
     ("segment", "problem"),
     [
-        ((30.0, 200.0), "ends at 200 s, after the song's end (180 s)"),
-        ((60.0, 60.0), "is start=60.0, end=60.0"),
-        ((70.0, 60.0), "is start=70.0, end=60.0"),
-        ((-1.0, 20.0), "is start=-1.0, end=20.0"),
-        (("30", 60.0), "is start='30', end=60.0"),
+        ((30.0, 200.0), "segment ends at 200 s, after the song's end (180 s)"),
+        ((60.0, 60.0), "segment is start=60.0, end=60.0"),
+        ((70.0, 60.0), "segment is start=70.0, end=60.0"),
+        ((-1.0, 20.0), "field objective_evaluation.start: -1.0 is below 0"),
+        (("30", 60.0), "field objective_evaluation.start: '30' is not of type number"),
+        ((float("nan"), 60.0), "objective_evaluation.start: nan is not a finite"),
+        ((0.0, float("inf")), "objective_evaluation.end: inf is not a finite"),
     ],
 )
 def test_segment_outside_the_song(tmp_path, segment, problem):
@@ -213,7 +220,7 @@ def test_segment_of_unknown_kind_names_the_song(tmp_path):
     path = write_json(tmp_path / "s.json", {SONG: entry})
     with pytest.raises(InputError) as err:
         metadata.load_segments(path, [SONG])
-    assert f"song {SONG!r} has no objective_evaluation start and end" in str(err.value)
+    assert f"song {SONG!r}: has no objective_evaluation start and end" in str(err.value)
     assert "found ['objective']" in str(err.value)
 
 
@@ -253,7 +260,8 @@ def test_workflow_refuses_bad_real_data_before_planning(tmp_path, track, case):
         problem = (
             f"no segment for song {SONG!r}"
             if case == "segments_song"
-            else f"segment of {SONG!r} ends at 1.5 s, after the song's end (1 s)"
+            else f"song {SONG!r}, field objective_evaluation.end: segment ends at "
+            "1.5 s, after the song's end (1 s)"
         )
         expected = [str(meta / "musdb18.segments.test.json"), problem]
     output = _dry_run(tmp_path, config)

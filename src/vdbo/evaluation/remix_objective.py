@@ -34,7 +34,7 @@ import numpy as np
 
 from vdbo import MUSDB_SAMPLE_RATE, SIDES, STEM_SAMPLE_RATE, STEMS
 from vdbo.core.errors import InputError
-from vdbo.core.listener import ear_audiogram
+from vdbo.core.metadata import ear_audiogram
 from vdbo.evaluation.pairs import QUIET_DBFS, SILENT_POLICIES, scored_range
 from vdbo.remix.loudness import integrated_loudness
 from vdbo.remix.stem_keys import db_to_amplitude
