@@ -14,6 +14,8 @@ def config_problems(config: dict, schema_path: str | Path) -> list[str]:
     """One line per schema violation, each naming the config key (``data.root``)."""
     schema = yaml.safe_load(Path(schema_path).read_text(encoding="utf-8"))
     problems = schema_problems(config, schema, "config")
+    if problems:  # the checks below read a config of the schema's shape
+        return problems
     evaluation, scoring = config.get("evaluation") or {}, config.get("scoring") or {}
     if evaluation.get("enabled"):
         problems += [
