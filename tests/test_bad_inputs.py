@@ -244,7 +244,7 @@ def test_workflow_refuses_bad_real_data_before_planning(tmp_path, track, case):
     if case == "split":
         entries = [{"Track Name": SONG, "Split": "valid"}]
         write_json(meta / "musdb18.valid.json", entries)
-        expected = [str(meta / "musdb18.valid.json"), repr(SONG), "Split 'valid'"]
+        expected = [str(meta / "musdb18.valid.json"), repr(SONG), "Split: 'valid'"]
     elif case == "listeners":
         entry = {"name": "L5001", "audiogram_cfs": [250], "levels_l": [10],
                  "levels_r": [10]}  # fmt: skip
