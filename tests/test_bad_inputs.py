@@ -268,3 +268,77 @@ def test_workflow_refuses_bad_real_data_before_planning(tmp_path, track, case):
     for text in expected:
         assert text in output, output[-3000:]
     print(output[output.find("InputError") :][:600])
+
+
+# --- names safe as one folder name; audiogram values finite and plausible ---------
+
+
+@pytest.mark.parametrize(
+    ("name", "problem"),
+    [
+        ("..", "names a folder itself"),
+        (".", "names a folder itself"),
+        ("AC/DC - Back", "contains the path separator '/'"),
+        ("AC\\DC - Back", "contains the path separator '\\\\'"),
+        ("Song: Live", "contains ':', which Windows does not allow"),
+        ("Tab\tSong", "contains the control character '\\t'"),
+        (" Song", "has a leading or trailing space"),
+        ("Song.", "ends with a dot"),
+        ("con", "is the Windows device name 'CON'"),
+        ("", "is empty"),
+    ],
+)
+def test_unsafe_track_names_are_refused(tmp_path, name, problem):
+    path = write_json(tmp_path / "musdb18.valid.json",
+                      [{"Track Name": name, "Split": "test"}])  # fmt: skip
+    with pytest.raises(InputError) as err:
+        metadata.load_songs(path)
+    message = str(err.value)
+    assert str(path) in message and "entry 0" in message and "Track Name" in message
+    assert (
+        problem in message
+        and "one folder name on Linux, macOS and Windows" in (message)
+        or (name == "" and "is empty" in message)
+    )
+
+
+def test_track_names_equal_but_for_case_are_refused(tmp_path):
+    entries = [{"Track Name": n, "Split": "test"} for n in ("Song A", "song a")]
+    path = write_json(tmp_path / "musdb18.valid.json", entries)
+    with pytest.raises(InputError, match="entry 1 .*differ only in case"):
+        metadata.load_songs(path)
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "problem"),
+    [
+        ("audiogram_levels_l", float("nan"), "levels_l[2]: nan is not a finite"),
+        ("audiogram_levels_r", float("inf"), "audiogram_levels_r[2]: inf"),
+        ("audiogram_levels_l", 180, "audiogram_levels_l[2]: 180 is above 120"),
+        ("audiogram_levels_r", -40, "audiogram_levels_r[2]: -40 is below -20"),
+        ("audiogram_cfs", 250, "audiogram_cfs: [250, 500, 250"),
+        ("audiogram_cfs", -1000, "audiogram_cfs[2]: -1000 is not above 0"),
+        ("audiogram_levels_l", True, "levels_l[2]: True is not of type number"),
+    ],
+)  # fmt: skip
+def test_implausible_audiograms_are_refused(tmp_path, field, value, problem):
+    entry = json.loads(json.dumps(OFFICIAL_LISTENER))
+    entry[field][2] = value
+    path = write_json(tmp_path / "listeners.test.json", {"L0045": entry})
+    with pytest.raises(InputError) as err:
+        metadata.load_listeners(path)
+    message = str(err.value)
+    assert str(path) in message and "listener 'L0045'" in message
+    assert problem in message, message
+
+
+def test_every_reader_of_an_audiogram_checks_it():
+    """Amplification, remixes and figures read ears through the one reader."""
+    bad = {**OFFICIAL_LISTENER, "audiogram_levels_l": [float("nan")] * 8}
+    with pytest.raises(InputError, match="nan is not a finite number"):
+        metadata.official_audiogram(bad)
+    with pytest.raises(InputError, match="nan is not a finite number"):
+        metadata.ear_audiogram(bad, "left")
+    levels_l, levels_r, cfs = metadata.official_audiogram(OFFICIAL_LISTENER)
+    assert levels_l.tolist() == OFFICIAL_LISTENER["audiogram_levels_l"]
+    assert cfs.dtype == np.array(OFFICIAL_LISTENER["audiogram_cfs"]).dtype
