@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from snakemake.utils import validate
 from test_bring_your_own import LISTENER, SONGS, write_pair
@@ -59,16 +59,28 @@ def _load(loader, data, *args):
     with tempfile.TemporaryDirectory() as folder:
         path = _write(Path(folder), data)
         try:
-            return loader(path, *args)
+            result = loader(path, *args)
         except InputError as err:
             assert str(path) in str(err) and err.fix, err
+            event("InputError")
             return None
+        event("valid result")
+        return result
 
 
 SONG_ENTRY = st.fixed_dictionaries(
     {"Track Name": NAMES, "Split": st.sampled_from(["train", "test", "valid", None])}
 )
-SONG_LISTS = st.one_of(JSON, st.lists(SONG_ENTRY | JSON, max_size=5))
+SAFE_NAMES = st.from_regex(
+    r"[A-Za-z0-9][A-Za-z0-9 &'(),!-]{0,20}[A-Za-z0-9)]", fullmatch=True
+)
+GOOD_SONGS = st.lists(
+    st.fixed_dictionaries(
+        {"Track Name": SAFE_NAMES, "Split": st.sampled_from(["train", "test"])}
+    ),
+    min_size=1, max_size=5, unique_by=lambda e: e["Track Name"].casefold(),
+)  # fmt: skip
+SONG_LISTS = st.one_of(GOOD_SONGS, JSON, st.lists(SONG_ENTRY | JSON, max_size=5))
 
 
 @FUZZ
@@ -88,9 +100,32 @@ LISTENER_ENTRY = st.fixed_dictionaries(
      "audiogram_levels_l": LEVELS, "audiogram_levels_r": LEVELS},
     optional={"name": NAMES, "extra": JSON},
 )  # fmt: skip
+
+
+@st.composite
+def good_listener(draw):
+    """A listener in the Cadenza layout with plausible values."""
+    cfs = sorted(draw(st.sets(st.integers(1, 20000), min_size=2, max_size=8)))
+    levels = st.lists(
+        st.integers(-20, 120) | st.floats(-20, 120),
+        min_size=len(cfs),
+        max_size=len(cfs),
+    )
+    return {
+        "audiogram_cfs": cfs,
+        "audiogram_levels_l": draw(levels),
+        "audiogram_levels_r": draw(levels),
+    }
+
+
 LISTENER_FILES = st.one_of(
-    JSON, st.dictionaries(NAMES, LISTENER_ENTRY | JSON, max_size=3)
-)
+    st.dictionaries(
+        st.from_regex(r"L[0-9]{4}", fullmatch=True), good_listener(), min_size=1,
+        max_size=3,
+    ),
+    JSON,
+    st.dictionaries(NAMES, LISTENER_ENTRY | good_listener() | JSON, max_size=3),
+)  # fmt: skip
 
 
 @FUZZ
@@ -110,7 +145,15 @@ def test_listener_files(data):
 
 
 SEGMENT = st.fixed_dictionaries({"start": NUMBERS | NAMES, "end": NUMBERS})
+GOOD_SEGMENT = st.floats(0, 100).flatmap(
+    lambda a: st.fixed_dictionaries(
+        {"start": st.just(a), "end": st.floats(a + 0.01, 150)}
+    )
+)
 SEGMENT_FILES = st.one_of(
+    st.dictionaries(SAFE_NAMES, GOOD_SEGMENT | st.fixed_dictionaries(
+        {"objective_evaluation": GOOD_SEGMENT, "subjective_evaluation": GOOD_SEGMENT}
+    ), min_size=1, max_size=3),
     JSON,
     st.dictionaries(
         NAMES,
@@ -121,7 +164,7 @@ SEGMENT_FILES = st.one_of(
 
 
 @FUZZ
-@given(SEGMENT_FILES, st.floats(1, 500))
+@given(SEGMENT_FILES, st.floats(1, 500) | st.just(200.0))
 def test_segment_files(data, seconds):
     durations = dict.fromkeys(data, seconds) if isinstance(data, dict) else None
     segments = _load(metadata.load_segments, data, None, durations)
@@ -165,6 +208,7 @@ def test_cli_configs(given_config):
     config = read_cli_values(copy.deepcopy(given_config), given_config)
     problems = config_problems(config, SCHEMA_PATH)
     assert all(isinstance(p, str) and p.startswith("config") for p in problems)
+    event("problems listed" if problems else "valid config")
     if not problems:
         validate(config, str(SCHEMA_PATH))  # a valid result: the schema agrees
 
@@ -198,9 +242,10 @@ MEMBER_NAMES = st.one_of(
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(
-    st.lists(st.tuples(st.sampled_from(range(18)), st.booleans()), max_size=18),
-    st.lists(st.tuples(MEMBER_NAMES, st.binary(max_size=64)), max_size=3),
-    st.integers(0, 100),
+    st.just([(i, False) for i in range(17)])
+    | st.lists(st.tuples(st.sampled_from(range(18)), st.booleans()), max_size=18),
+    st.just([]) | st.lists(st.tuples(MEMBER_NAMES, st.binary(max_size=64)), max_size=3),
+    st.just(100) | st.integers(0, 100),
 )
 def test_submission_zips(pair_files, kept, extra, cut):
     """Members dropped, corrupted or added (path traversal among them), the zip cut
@@ -231,7 +276,9 @@ def test_submission_zips(pair_files, kept, extra, cut):
         except InputError as err:
             assert str(zip_path) in str(err) or "submission" in str(err), err
             assert not out.exists()
+            event("InputError")
         else:
+            event("unpacked")
             assert sorted(roles) == sorted(n.split("/", 1)[1] for n in pair_files)
         written = [
             p for p in Path(top).rglob("*")
