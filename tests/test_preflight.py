@@ -7,7 +7,7 @@ import json
 import numpy as np
 import pytest
 from scipy.io import wavfile
-from standin import TEST_SONGS, VALID_SONGS, make_standin
+from standin import TEST_SONGS, TRAIN_SONGS, VALID_SONGS, make_standin
 from tinydata import write_track
 from workflow_runner import snakemake, write_config
 
@@ -151,3 +151,21 @@ def test_dry_run_reports_every_problem_before_planning(tmp_path):
     # offline (this test machine): an error; online: a note; both name the file
     assert str(tmp_path / "torch/hub/torchaudio/models") in output
     assert not (tmp_path / "run/results").exists()
+
+
+@pytest.mark.slow
+def test_dry_run_checks_the_training_songs_of_trained_models(tmp_path):
+    root = make_standin(tmp_path / "data", seconds=1.0)
+    train = root / "audio/musdb18hq/train" / TRAIN_SONGS[0]
+    _, drums = wavfile.read(train / "drums.wav")
+    wavfile.write(train / "drums.wav", 22050, drums)
+    config = {
+        "data": {"root": str(root)},
+        "separators": {"mine": {"kind": "trained", "trained_model": "umx"}},
+        "training": {"models": {"umx": {"validation_songs": 0}}},
+    }
+    cfg = write_config(tmp_path / "config.yaml", config)
+    run = snakemake(tmp_path / "run", cfg, "-n", check=False)
+    output = run.stdout + run.stderr
+    assert run.returncode != 0
+    assert f"{train / 'drums.wav'}: is sample rate 22050 Hz" in output, output[-3000:]

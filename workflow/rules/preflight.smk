@@ -65,9 +65,24 @@ def preflight_audio(found):
         )
 
 
+def preflight_training(found):
+    """The training songs' files of the models this run trains (headers only)."""
+    checked = set(songs())
+    for model in trained_models():
+        splits = listed_songs("train_songs")
+        for song in sum(training_split(SimpleNamespace(model=model)), []):
+            folder = MUSIC_DIR / splits[song] / song
+            if song in checked or (DATA["build_demo"] and not folder.exists()):
+                continue
+            checked.add(song)
+            files = {name: folder / f"{name}.wav" for name in TRACK_FILES}
+            preflight.track_problems(files, (), None, None, song, report=found)
+
+
 if workflow.is_main_process:
     with preflight.Timer(preflight.Report()) as PREFLIGHT:
         preflight_audio(PREFLIGHT)
+        preflight_training(PREFLIGHT)
         preflight_weights(PREFLIGHT)
     print(PREFLIGHT.text(), file=sys.stderr)
     PREFLIGHT.raise_errors()
