@@ -169,3 +169,9 @@ def test_dry_run_checks_the_training_songs_of_trained_models(tmp_path):
     output = run.stdout + run.stderr
     assert run.returncode != 0
     assert f"{train / 'drums.wav'}: is sample rate 22050 Hz" in output, output[-3000:]
+
+
+def test_a_file_that_is_not_a_wav_is_named(track):
+    (track / "mixture.wav").write_bytes(b"fLaC" + bytes(100))  # a FLAC named .wav
+    [error] = _check(track)
+    assert f"{track / 'mixture.wav'}: not a readable WAV file" in error

@@ -55,7 +55,7 @@ def wav_header(path: str | Path) -> WavHeader:
         if len(riff) < 12 or riff[:4] != b"RIFF" or riff[8:] != b"WAVE":
             raise InputError(
                 path,
-                "is not a WAV file (no RIFF/WAVE header)",
+                "not a readable WAV file (no RIFF/WAVE header)",
                 "convert it to 16-bit PCM WAV (MUSDB18-HQ's format)",
             )
         fmt = None
