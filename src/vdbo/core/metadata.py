@@ -109,7 +109,11 @@ def _schema_problems(
 
     validator = jsonschema.Draft202012Validator(schema)
     found = []
-    for error in sorted(validator.iter_errors(data), key=lambda e: list(e.path)):
+
+    def order(error):  # by place in the file; keys and indexes never share a level
+        return [(isinstance(part, str), part) for part in error.path]
+
+    for error in sorted(validator.iter_errors(data), key=order):
         where = list(error.path)
         entry = entry_of(where[0]) if where else (root or "the file")
         field = _field(where[1:])
