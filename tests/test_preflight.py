@@ -175,3 +175,12 @@ def test_a_file_that_is_not_a_wav_is_named(track):
     (track / "mixture.wav").write_bytes(b"fLaC" + bytes(100))  # a FLAC named .wav
     [error] = _check(track)
     assert f"{track / 'mixture.wav'}: not a readable WAV file" in error
+
+
+@pytest.mark.parametrize(
+    ("argv", "keeps"),
+    [(["-n"], False), (["--keep-going"], True), (["-nk"], True), (["-k", "-n"], True),
+     (["--cores", "2", "--configfile", "k.yaml"], False), (["--kernel"], False)],
+)  # fmt: skip
+def test_keep_going_turns_problems_into_warnings(argv, keeps):
+    assert preflight.keeps_going(argv) is keeps

@@ -1,7 +1,9 @@
 # The preflight (vdbo.core.preflight): before any job is planned, every check that
 # is cheap (WAV headers, reference stems read once per song, the weights cache) so
-# that `snakemake -n` reports what would fail hours later. It runs in the main
-# process only: jobs re-read this file and check their own inputs.
+# that `snakemake -n` reports what would fail hours later, and a run stops before it
+# starts (with --keep-going they are warnings: the jobs they concern fail on their
+# own, the others run). It runs in the main process only: jobs re-read this file and
+# check their own inputs.
 
 from types import SimpleNamespace  # noqa: E402
 
@@ -85,4 +87,7 @@ if workflow.is_main_process:
         preflight_training(PREFLIGHT)
         preflight_weights(PREFLIGHT)
     print(PREFLIGHT.text(), file=sys.stderr)
-    PREFLIGHT.raise_errors()
+    if preflight.keeps_going(sys.argv[1:]):
+        print(PREFLIGHT.warnings(), file=sys.stderr)
+    else:
+        PREFLIGHT.raise_errors()

@@ -11,6 +11,7 @@ so ``snakemake -n`` reports every problem at once.
 
 from __future__ import annotations
 
+import re
 import socket
 import time
 from collections.abc import Iterable
@@ -46,6 +47,13 @@ class Report:
             f"({self.seconds:.2f} s)"
         )
         return "\n".join([head, *(f"  note: {n}" for n in self.notes)])
+
+    def warnings(self) -> str:
+        """The problems as warnings (under ``--keep-going``)."""
+        return "\n".join(
+            f"  WARNING (--keep-going: its jobs will fail, the others run): {e}"
+            for e in self.errors
+        )
 
     def raise_errors(self) -> None:
         """One InputError listing every problem, if there is any."""
@@ -225,6 +233,15 @@ def reachable(url: str, timeout: float = 3.0) -> bool:
             return True
     except OSError:
         return False
+
+
+def keeps_going(argv: Iterable[str]) -> bool:
+    """Whether the command line asks Snakemake to ``--keep-going`` (``-k``): then
+    the preflight's problems are warnings, the jobs they concern fail on their own
+    and the independent ones run, as the user asked."""
+    return any(
+        a == "--keep-going" or re.fullmatch(r"-[A-Za-z]*k[A-Za-z]*", a) for a in argv
+    )
 
 
 class Timer:
