@@ -30,7 +30,10 @@ from vdbo.core.schema import SCHEMA_PATH, read_cli_values
 from vdbo.evaluation.received import unpack_zip
 
 FUZZ = settings(
-    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+    max_examples=300,
+    deadline=None,
+    database=None,  # nothing kept between runs: each run draws new examples
+    suppress_health_check=[HealthCheck.too_slow],
 )
 NAMES = st.one_of(
     st.text(max_size=12),
@@ -202,7 +205,7 @@ def cli_configs(draw):
     return config
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=200, deadline=None, database=None)
 @given(cli_configs())
 def test_cli_configs(given_config):
     config = read_cli_values(copy.deepcopy(given_config), given_config)
@@ -239,6 +242,7 @@ MEMBER_NAMES = st.one_of(
 @settings(
     max_examples=150,
     deadline=None,
+    database=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(
