@@ -28,6 +28,9 @@ include: "workflow/rules/score.smk"
 include: "workflow/rules/remix.smk"
 include: "workflow/rules/received.smk"
 include: "workflow/rules/report.smk"
+# before any job is planned: what would surely fail later (needs every family's
+# input functions, so it is read last)
+include: "workflow/rules/common/preflight.smk"
 
 
 rule all:

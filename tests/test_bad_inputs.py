@@ -69,7 +69,7 @@ def test_listener_with_mismatched_audiogram(tmp_path):
     entry = {"audiogram_cfs": [250, 500], "audiogram_levels_l": [10],
              "audiogram_levels_r": [10, 20]}  # fmt: skip
     path.write_text(json.dumps({"L9": entry}))
-    with pytest.raises(InputError, match="L9.*different lengths"):
+    with pytest.raises(InputError, match="L9.*lists of different lengths"):
         metadata.load_listeners(path)
 
 
@@ -121,7 +121,12 @@ def test_split_neither_train_nor_test(tmp_path, split):
         metadata.load_songs(path)
     message = str(err.value)
     assert str(path) in message and repr(SONG) in message
-    assert f"Split {split!r}" in message and "'train' or 'test'" in message
+    assert "entry 0" in message and "'train' or 'test'" in message
+    assert (
+        f"field Split: {split!r} is not one of" in message
+        if split
+        else "lacks 'Split'" in message
+    )
 
 
 def test_official_song_list_is_read(tmp_path):
@@ -170,7 +175,7 @@ def test_unknown_listener_layout_names_the_key(tmp_path, entry, named):
 
 def test_listener_name_must_equal_its_id(tmp_path):
     path = write_json(tmp_path / "listeners.test.json", {"L5001": OFFICIAL_LISTENER})
-    with pytest.raises(InputError, match="listener 'L5001' has name 'L0045'"):
+    with pytest.raises(InputError, match="listener 'L5001', field name: is 'L0045'"):
         metadata.load_listeners(path)
 
 
@@ -193,11 +198,13 @@ def test_segments_file_lacking_a_song(tmp_path):
 @pytest.mark.parametrize(
     ("segment", "problem"),
     [
-        ((30.0, 200.0), "ends at 200 s, after the song's end (180 s)"),
-        ((60.0, 60.0), "is start=60.0, end=60.0"),
-        ((70.0, 60.0), "is start=70.0, end=60.0"),
-        ((-1.0, 20.0), "is start=-1.0, end=20.0"),
-        (("30", 60.0), "is start='30', end=60.0"),
+        ((30.0, 200.0), "segment ends at 200 s, after the song's end (180 s)"),
+        ((60.0, 60.0), "segment is start=60.0, end=60.0"),
+        ((70.0, 60.0), "segment is start=70.0, end=60.0"),
+        ((-1.0, 20.0), "field objective_evaluation.start: -1.0 is below 0"),
+        (("30", 60.0), "field objective_evaluation.start: '30' is not of type number"),
+        ((float("nan"), 60.0), "objective_evaluation.start: nan is not a finite"),
+        ((0.0, float("inf")), "objective_evaluation.end: inf is not a finite"),
     ],
 )
 def test_segment_outside_the_song(tmp_path, segment, problem):
@@ -213,7 +220,7 @@ def test_segment_of_unknown_kind_names_the_song(tmp_path):
     path = write_json(tmp_path / "s.json", {SONG: entry})
     with pytest.raises(InputError) as err:
         metadata.load_segments(path, [SONG])
-    assert f"song {SONG!r} has no objective_evaluation start and end" in str(err.value)
+    assert f"song {SONG!r}: has no objective_evaluation start and end" in str(err.value)
     assert "found ['objective']" in str(err.value)
 
 
@@ -237,7 +244,7 @@ def test_workflow_refuses_bad_real_data_before_planning(tmp_path, track, case):
     if case == "split":
         entries = [{"Track Name": SONG, "Split": "valid"}]
         write_json(meta / "musdb18.valid.json", entries)
-        expected = [str(meta / "musdb18.valid.json"), repr(SONG), "Split 'valid'"]
+        expected = [str(meta / "musdb18.valid.json"), repr(SONG), "Split: 'valid'"]
     elif case == "listeners":
         entry = {"name": "L5001", "audiogram_cfs": [250], "levels_l": [10],
                  "levels_r": [10]}  # fmt: skip
@@ -253,10 +260,85 @@ def test_workflow_refuses_bad_real_data_before_planning(tmp_path, track, case):
         problem = (
             f"no segment for song {SONG!r}"
             if case == "segments_song"
-            else f"segment of {SONG!r} ends at 1.5 s, after the song's end (1 s)"
+            else f"song {SONG!r}, field objective_evaluation.end: segment ends at "
+            "1.5 s, after the song's end (1 s)"
         )
         expected = [str(meta / "musdb18.segments.test.json"), problem]
     output = _dry_run(tmp_path, config)
     for text in expected:
         assert text in output, output[-3000:]
     print(output[output.find("InputError") :][:600])
+
+
+# --- names safe as one folder name; audiogram values finite and plausible ---------
+
+
+@pytest.mark.parametrize(
+    ("name", "problem"),
+    [
+        ("..", "names a folder itself"),
+        (".", "names a folder itself"),
+        ("AC/DC - Back", "contains the path separator '/'"),
+        ("AC\\DC - Back", "contains the path separator '\\\\'"),
+        ("Song: Live", "contains ':', which Windows does not allow"),
+        ("Tab\tSong", "contains the control character '\\t'"),
+        (" Song", "has a leading or trailing space"),
+        ("Song.", "ends with a dot"),
+        ("con", "is the Windows device name 'CON'"),
+        ("", "is empty"),
+    ],
+)
+def test_unsafe_track_names_are_refused(tmp_path, name, problem):
+    path = write_json(tmp_path / "musdb18.valid.json",
+                      [{"Track Name": name, "Split": "test"}])  # fmt: skip
+    with pytest.raises(InputError) as err:
+        metadata.load_songs(path)
+    message = str(err.value)
+    assert str(path) in message and "entry 0" in message and "Track Name" in message
+    assert (
+        problem in message
+        and "one folder name on Linux, macOS and Windows" in (message)
+        or (name == "" and "is empty" in message)
+    )
+
+
+def test_track_names_equal_but_for_case_are_refused(tmp_path):
+    entries = [{"Track Name": n, "Split": "test"} for n in ("Song A", "song a")]
+    path = write_json(tmp_path / "musdb18.valid.json", entries)
+    with pytest.raises(InputError, match="entry 1 .*differ only in case"):
+        metadata.load_songs(path)
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "problem"),
+    [
+        ("audiogram_levels_l", float("nan"), "levels_l[2]: nan is not a finite"),
+        ("audiogram_levels_r", float("inf"), "audiogram_levels_r[2]: inf"),
+        ("audiogram_levels_l", 180, "audiogram_levels_l[2]: 180 is above 120"),
+        ("audiogram_levels_r", -40, "audiogram_levels_r[2]: -40 is below -20"),
+        ("audiogram_cfs", 250, "audiogram_cfs: [250, 500, 250"),
+        ("audiogram_cfs", -1000, "audiogram_cfs[2]: -1000 is not above 0"),
+        ("audiogram_levels_l", True, "levels_l[2]: True is not of type number"),
+    ],
+)  # fmt: skip
+def test_implausible_audiograms_are_refused(tmp_path, field, value, problem):
+    entry = json.loads(json.dumps(OFFICIAL_LISTENER))
+    entry[field][2] = value
+    path = write_json(tmp_path / "listeners.test.json", {"L0045": entry})
+    with pytest.raises(InputError) as err:
+        metadata.load_listeners(path)
+    message = str(err.value)
+    assert str(path) in message and "listener 'L0045'" in message
+    assert problem in message, message
+
+
+def test_every_reader_of_an_audiogram_checks_it():
+    """Amplification, remixes and figures read ears through the one reader."""
+    bad = {**OFFICIAL_LISTENER, "audiogram_levels_l": [float("nan")] * 8}
+    with pytest.raises(InputError, match="nan is not a finite number"):
+        metadata.official_audiogram(bad)
+    with pytest.raises(InputError, match="nan is not a finite number"):
+        metadata.ear_audiogram(bad, "left")
+    levels_l, levels_r, cfs = metadata.official_audiogram(OFFICIAL_LISTENER)
+    assert levels_l.tolist() == OFFICIAL_LISTENER["audiogram_levels_l"]
+    assert cfs.dtype == np.array(OFFICIAL_LISTENER["audiogram_cfs"]).dtype

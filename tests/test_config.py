@@ -26,7 +26,8 @@ def test_shipped_configs_are_valid():
 def test_defaults_are_filled_in():
     config = {"data": {"root": "/x"}}
     validate(config, str(SCHEMA))
-    assert config["scoring"]["engine"] == "official"
+    assert config["scoring"]["engine"] == "fast"
+    assert config["scoring"]["verify_pairs"] == 2
     assert config["enhancement"]["nalr"]["nfir"] == 220
     assert config["enhancement"]["compressor"]["threshold"] == 0.35
     assert config["separators"]["oracle"] == {"kind": "oracle", "enabled": True}

@@ -155,10 +155,11 @@ def test_non_model_jobs_do_not_import_torch():
 
 
 def test_scoring_jobs_import_neither_hydra_nor_pandas():
-    """score, verify_scores and remix_haaqi: what their scripts and work import."""
+    """score, verify_scores, score_submission and remix_haaqi: what their one script
+    (workflow/scripts/haaqi.py) and its work import."""
     code = (
         "import sys\n"
-        "import vdbo.evaluation.pairs, vdbo.evaluation.remix_scores, vdbo.haaqi\n"
+        "import vdbo.evaluation.job, vdbo.haaqi\n"
         "from vdbo.core.official import evaluate_function\n"
         f"for n in {[*EVALUATE_NAMES, 'ResultsFile']!r}: evaluate_function(n)\n"
         "heavy = sorted({'torch', 'hydra', 'pandas'} & set(sys.modules))\n"

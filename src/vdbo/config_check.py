@@ -14,7 +14,9 @@ def config_problems(config: dict, schema_path: str | Path) -> list[str]:
     """One line per schema violation, each naming the config key (``data.root``)."""
     schema = yaml.safe_load(Path(schema_path).read_text(encoding="utf-8"))
     problems = schema_problems(config, schema, "config")
-    evaluation, scoring = config.get("evaluation") or {}, config.get("scoring") or {}
+    # the checks below read only the parts of the schema's shape (the schema
+    # reports the rest)
+    evaluation, scoring = _dict(config.get("evaluation")), _dict(config.get("scoring"))
     if evaluation.get("enabled"):
         problems += [
             f"config key scoring.{key}: must be null with evaluation.enabled (the "
@@ -22,8 +24,10 @@ def config_problems(config: dict, schema_path: str | Path) -> list[str]:
             for key in ("segment", "segments_file")
             if scoring.get(key) is not None
         ]
-    separators = config.get("separators") or {}
-    submissions = config.get("submissions") or {}
+    separators = {k: v for k, v in _dict(config.get("separators")).items()
+                  if isinstance(v, dict)}  # fmt: skip
+    submissions = {k: v for k, v in _dict(config.get("submissions")).items()
+                   if isinstance(v, dict)}  # fmt: skip
     if (
         separators
         and not any(s.get("enabled", True) for s in separators.values())
@@ -37,7 +41,7 @@ def config_problems(config: dict, schema_path: str | Path) -> list[str]:
                 f"config key separators.{name}.kind: {kind!r} is not one of "
                 f"{', '.join(KINDS)}"
             )
-    segment = scoring.get("segment") or {}
+    segment = _dict(scoring.get("segment"))
     start, end = segment.get("start"), segment.get("end")
     if _number(start) and _number(end) and not start < end:
         problems.append(
@@ -52,16 +56,21 @@ def _training_device_problems(config: dict, schema: dict) -> list[str]:
     """The workflow trains on ``separation.device``; a different settings.device is
     refused rather than silently overridden."""
     default = schema["properties"]["separation"]["properties"]["device"]["default"]
-    device = (config.get("separation") or {}).get("device", default)
-    models = (config.get("training") or {}).get("models") or {}
+    device = _dict(config.get("separation")).get("device", default)
+    models = _dict(_dict(config.get("training")).get("models"))
     return [
         f"config key training.models.{name}.settings.device: {given!r}, but the "
         f"workflow trains on separation.device ({device!r}); remove "
         "settings.device or change separation.device"
         for name, model in models.items()
         if isinstance(model, dict)
-        and (given := (model.get("settings") or {}).get("device", device)) != device
+        and (given := _dict(model.get("settings")).get("device", device)) != device
     ]
+
+
+def _dict(value) -> dict:
+    """``value`` if it is a mapping, else empty (a wrong type the schema reports)."""
+    return value if isinstance(value, dict) else {}
 
 
 def _number(value) -> bool:

@@ -8,6 +8,8 @@ a mono or multichannel file, a non-16-bit file, or NaN samples.
 
 from __future__ import annotations
 
+import struct
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -15,6 +17,83 @@ from scipy.io import wavfile
 
 from vdbo import MUSDB_SAMPLE_RATE
 from vdbo.core.errors import InputError
+
+PCM, EXTENSIBLE = 1, 0xFFFE
+"""WAVE format tags: integer PCM, and the extensible header (its sub-format's first
+two bytes are the real tag)."""
+
+
+@dataclass(frozen=True)
+class WavHeader:
+    """What a WAV file's header says, read without reading its samples."""
+
+    sample_rate: int
+    channels: int
+    bits: int
+    format_tag: int
+    frames: int
+    """Frames the header declares."""
+    frames_present: int
+    """Frames the file holds (fewer than ``frames`` when it is truncated)."""
+
+    @property
+    def seconds(self) -> float:
+        return self.frames / self.sample_rate if self.sample_rate else 0.0
+
+    @property
+    def truncated(self) -> bool:
+        return self.frames_present < self.frames
+
+
+def wav_header(path: str | Path) -> WavHeader:
+    """The header of a RIFF/WAVE file; an InputError naming the file when it is not
+    one or its header is cut short."""
+    path = Path(path)
+    size = path.stat().st_size
+    with open(path, "rb") as stream:
+        riff = stream.read(12)
+        if len(riff) < 12 or riff[:4] != b"RIFF" or riff[8:] != b"WAVE":
+            raise InputError(
+                path,
+                "not a readable WAV file (no RIFF/WAVE header)",
+                "convert it to 16-bit PCM WAV (MUSDB18-HQ's format)",
+            )
+        fmt = None
+        while chunk := stream.read(8):
+            if len(chunk) < 8:
+                break
+            name, length = chunk[:4], struct.unpack("<I", chunk[4:])[0]
+            if name == b"fmt ":
+                fmt = stream.read(min(length, 40))
+                stream.seek(length - len(fmt) + length % 2, 1)
+            elif name == b"data" and fmt is not None and len(fmt) >= 16:
+                tag, channels, rate, _, align, bits = struct.unpack("<HHIIHH", fmt[:16])
+                if tag == EXTENSIBLE and len(fmt) >= 26:
+                    tag = struct.unpack("<H", fmt[24:26])[0]
+                align = max(align, 1)
+                present = max(0, min(length, size - stream.tell()))
+                return WavHeader(
+                    rate, channels, bits, tag, length // align, present // align
+                )
+            else:
+                stream.seek(length + length % 2, 1)
+    raise InputError(
+        path,
+        "is truncated or damaged: its header has no format and data chunks",
+        "copy or download the file again (MUSDB18-HQ: 16-bit PCM WAV)",
+    )
+
+
+def truncation_error(path: Path, header: WavHeader) -> InputError:
+    """The error for a WAV whose samples stop before its header says they do."""
+    rate = header.sample_rate or 1
+    return InputError(
+        path,
+        f"is truncated: its header declares {header.frames / rate:.2f} s of audio, "
+        f"the file holds {header.frames_present / rate:.2f} s (an interrupted copy "
+        "or download)",
+        "copy or download the file again",
+    )
 
 
 def read_wav_int16(
@@ -30,6 +109,9 @@ def read_wav_int16(
             "and other.wav (MUSDB18-HQ layout); check the dataset root in the config "
             "(key `data.root`) and the track name in the song list",
         )
+    header = wav_header(path)
+    if header.truncated:
+        raise truncation_error(path, header)
     try:
         rate, data = wavfile.read(path)
     except (ValueError, OSError) as err:

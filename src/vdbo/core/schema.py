@@ -86,3 +86,68 @@ def _nonfinite(value: Any, key: str = "") -> list[tuple[str, float]]:
         for k, v in items
         for found in _nonfinite(v, f"{key}.{k}" if key else str(k))
     ]
+
+
+_BOOLEANS = {"true": True, "yes": True, "on": True, "false": False, "no": False,
+             "off": False}  # fmt: skip
+_NULLS = ("", "~", "null")
+
+
+def read_cli_values(config: dict, given: Any, schema: dict | None = None) -> dict:
+    """Read the values given with ``--config`` as the schema types them.
+
+    Snakemake parses a nested ``--config`` value with YAML's BaseLoader, so
+    ``--config 'enhancement={nalr: {nfir: 200}}'`` arrives as the string ``'200'``.
+    Each string in ``given`` (the command line's values; snakemake's
+    ``workflow.config_settings.config``) at a key whose schema takes no string is
+    read as the integer, number, boolean or null it spells and written at the same
+    key of ``config``; anything else is left for the schema check to report. Returns
+    ``config``.
+    """
+    schema = load_schema() if schema is None else schema
+    for keys, value in _typed(given, schema, ()):
+        node = config
+        for key in keys[:-1]:
+            node = node[key]
+        node[keys[-1]] = value
+    return config
+
+
+def _typed(value: Any, schema: Any, keys: tuple) -> list[tuple[tuple, Any]]:
+    """(keys, typed value) of each string under ``value`` that the schema types."""
+    if not isinstance(schema, dict):
+        return []
+    if isinstance(value, dict):
+        props, extra = schema.get("properties", {}), schema.get("additionalProperties")
+        return [
+            found
+            for k, v in value.items()
+            for found in _typed(v, props.get(k, extra), (*keys, k))
+        ]
+    if isinstance(value, list):
+        items = schema.get("items")
+        return [
+            found for i, v in enumerate(value) for found in _typed(v, items, (*keys, i))
+        ]
+    if not isinstance(value, str) or not keys:
+        return []
+    types = schema.get("type", [])
+    types = [types] if isinstance(types, str) else types
+    if "string" in types or not types:
+        return []
+    text = value.strip()
+    if "null" in types and text.lower() in _NULLS:
+        return [(keys, None)]
+    if "boolean" in types and text.lower() in _BOOLEANS:
+        return [(keys, _BOOLEANS[text.lower()])]
+    if types and {"integer", "number"} & set(types):
+        try:
+            return [(keys, int(text))]
+        except ValueError:
+            pass
+    if "number" in types:
+        try:
+            return [(keys, float(text))]
+        except ValueError:
+            pass
+    return []

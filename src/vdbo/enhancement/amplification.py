@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from vdbo.core.metadata import official_audiogram
 from vdbo.core.official import enhance_function
 
 
@@ -31,14 +32,15 @@ def amplify_stems(
 
     map_to_dict = enhance_function("map_to_dict")
     process_stems_for_listener = enhance_function("process_stems_for_listener")
+    levels_l, levels_r, cfs = official_audiogram(listener)  # checked, as test.py's
     order = list(stems)
     signal_stems = map_to_dict(np.stack([stems[s] for s in order]), order)
     return process_stems_for_listener(
         signal_stems,
         NALR(**nalr),
         Compressor(**compressor) if apply_compressor else None,
-        np.array(listener["audiogram_levels_l"]),
-        np.array(listener["audiogram_levels_r"]),
-        np.array(listener["audiogram_cfs"]),
+        levels_l,
+        levels_r,
+        cfs,
         apply_compressor,
     )

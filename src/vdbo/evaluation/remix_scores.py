@@ -41,7 +41,7 @@ import numpy as np
 from vdbo import MUSDB_SAMPLE_RATE, SIDES, STEM_SAMPLE_RATE, STEMS
 from vdbo.core.audio_io import read_wav_float
 from vdbo.core.errors import InputError
-from vdbo.core.listener import ear_audiogram
+from vdbo.core.metadata import ear_audiogram
 from vdbo.core.official import evaluate_function
 from vdbo.evaluation.engines import get_engine
 from vdbo.evaluation.pairs import scored_range

@@ -12,7 +12,7 @@ import numpy as np
 
 from vdbo import SIDES
 from vdbo.core.errors import InputError
-from vdbo.core.listener import listener_name
+from vdbo.core.metadata import listener_name
 from vdbo.core.official import enhance_function
 from vdbo.remix.config import resolve_config
 from vdbo.remix.overrides import Overrides, override_for

@@ -22,7 +22,7 @@ Adding a strategy (one place, this file)::
 
 then set ``strategy: my_rule`` in the config (the JSON schema takes any name here;
 :func:`vdbo.remix.get_strategy` refuses an unregistered one). ``listener`` is the
-CAD1 listener dict (read ears with :func:`vdbo.core.listener.ear_audiogram`),
+CAD1 listener dict (read ears with :func:`vdbo.core.metadata.ear_audiogram`),
 ``config`` the resolved remix config;
 return a gain for every stem on both sides. Mixing, overrides (unless
 ``accepts_overrides=False``), loudness normalisation and limiting (unless
@@ -32,7 +32,7 @@ return a gain for every stem on both sides. Mixing, overrides (unless
 from __future__ import annotations
 
 from vdbo import SIDES, STEMS
-from vdbo.core.listener import ear_audiogram
+from vdbo.core.metadata import ear_audiogram
 from vdbo.remix.audiogram_rule import ear_gains_db, rule_from_config
 from vdbo.remix.registry import SideGains, register_strategy
 

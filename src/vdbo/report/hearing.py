@@ -15,7 +15,7 @@ import pandas as pd
 
 from vdbo import SIDES, STEMS
 from vdbo.core.errors import InputError
-from vdbo.core.listener import ear_audiogram
+from vdbo.core.metadata import ear_audiogram
 from vdbo.report import style
 from vdbo.report.scores import read_scores
 

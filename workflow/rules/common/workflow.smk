@@ -43,11 +43,13 @@ from vdbo.core import metadata, resources  # noqa: E402
 from vdbo.enhancement import submission  # noqa: E402
 from vdbo.core.errors import InputError  # noqa: E402
 from vdbo.config_check import config_problems  # noqa: E402
+from vdbo.core.schema import read_cli_values  # noqa: E402
 from vdbo.core import layout  # noqa: E402
 from vdbo.core.layout import STEM_CHANNELS  # noqa: E402
 from vdbo.separation.kinds import get_kind  # noqa: E402
 
 SCHEMA = workflow.source_path("../../schemas/config.schema.yaml")
+read_cli_values(config, workflow.config_settings.config)  # --config as typed
 if problems := config_problems(config, SCHEMA):
     raise ValueError("Invalid configuration:\n  " + "\n  ".join(problems))
 validate(config, SCHEMA)  # fills in the schema's defaults
@@ -233,10 +235,9 @@ def check_segments():
 
 
 # A listener or song named in the config but absent from the metadata, a bad Split,
-# listener layout or segment fails here, before any job runs.
+# listener layout fails here, before any job runs (segments: common/preflight.smk).
 songs()
 listeners()
-check_segments()
 
 
 def submission_names():
