@@ -73,10 +73,10 @@ def _pair(tmp_path, seconds=1.0, silence=None):
     return data / "audio/musdb18hq"
 
 
-def _score(music, tmp_path, policy, segment=None):
+def _score(music, tmp_path, policy, segment=None, engine="fast"):
     return score_pair_checked(
         SONG, "L0045", LISTENER, "test", music, tmp_path / "enh",
-        segment=segment, engine="fast", silent_reference=policy,
+        segment=segment, engine=engine, silent_reference=policy,
     )  # fmt: skip
 
 
@@ -198,3 +198,23 @@ def test_skipping_keeps_the_chosen_engine_for_the_other_calls():
         assert evaluate_function("compute_haaqi") is engine
     assert evaluate_function("compute_haaqi") is original
     assert calls == [{"level1": 65.0}]
+
+
+def test_a_nan_that_is_not_a_declared_skip_is_never_written(tmp_path, monkeypatch):
+    """A cell is a number or a skip by the silence policy: anything else stops the
+    pair before its CSV is written, naming the pair and the cells."""
+    from vdbo.evaluation.engines import ENGINES, Engine
+    from vdbo.evaluation.silence import NotAScore
+
+    def broken(**kwargs):
+        return math.nan if kwargs["audiogram"][0] >= 0 else 0.5
+
+    engine = Engine("broken", lambda: broken, 5.0, 0.3, threaded=False)
+    monkeypatch.setitem(ENGINES, "broken", engine)
+    music = _pair(tmp_path, silence={})
+    with pytest.raises(NotAScore) as err:
+        _score(music, tmp_path, "skip", engine="broken")
+    message = str(err.value)
+    assert f"song {SONG!r}, listener 'L0045'" in message
+    assert "drums (left ear) = nan" in message and "not a score" in message
+    assert not list(tmp_path.glob("**/*.csv"))
