@@ -13,8 +13,10 @@ of one band), then the official cheap summaries (dB SL, spectrum difference,
 covariance averaging) and `modulation.mel_cepstral_high`. Bands run on a thread pool
 of ``threads`` (argument, else ``$VDBO_HAAQI_THREADS``, else
 ``numba.get_num_threads()``); the result does not depend on the thread count.
-Inputs the fast path does not cover (equalisation 2, under 0.2 s of aligned signal)
-go to the official code.
+Inputs the fast path does not cover (equalisation 2, under 0.2 s of aligned signal,
+2-D or complex signals) go to the official code: to pyclarity's ``haaqi_v1`` as it
+was when this module was imported, so that patching vdbo's engine into every
+pyclarity namespace (the usual way to drop it in) does not make it call itself.
 """
 
 from __future__ import annotations
@@ -38,19 +40,21 @@ from vdbo.haaqi.ear_model import (
     front_end,
     group_delay_correction,
 )
+from vdbo.haaqi.host import find_ddot, libm_matches_numpy
 from vdbo.haaqi.legacy_rng import (
     copy_state,
     skip_gauss,
     state_from_numpy,
     state_to_numpy,
 )
-from vdbo.haaqi.transcendental import libm_matches_numpy
 
 HAAQI_AUDIOGRAM_FREQUENCIES = [250, 500, 1000, 2000, 4000, 6000]
 # Below this many aligned samples the official code runs (edge cases of its
 # segmenting and group-delay shifting are then reproduced as they are).
 MIN_FAST_SAMPLES = 4800
 THREADS_ENV = "VDBO_HAAQI_THREADS"
+# Bound at import: a later patch of official.haaqi_v1 with ours must not be followed.
+_OFFICIAL_HAAQI_V1 = official.haaqi_v1
 
 
 def resolve_threads(threads: int | None = None) -> int:
@@ -102,7 +106,7 @@ def haaqi_v1(
     """Same arguments and results as ``clarity.evaluator.haaqi.haaqi.haaqi_v1``."""
 
     def official_haaqi():
-        return official.haaqi_v1(
+        return _OFFICIAL_HAAQI_V1(
             reference,
             reference_freq,
             processed,
@@ -149,7 +153,7 @@ def haaqi_v1(
             ),
             noise_gain=float(10 ** ((IHC_THRESHOLD_DB - level1) / 20)),
             smooth=features.smooth_setup(nsamp, segment_size, fs),
-            covary=features.covary_setup(nsamp, segment_covariance, fs),
+            covary=features.covary_setup(nsamp, segment_covariance, fs, find_ddot()),
             use_libm=libm_matches_numpy(),
         )
         bands = _map(
