@@ -32,7 +32,7 @@ from vdbo.haaqi.kernels import (
 # best lags are treated as tied. FFT rounding error is ~1e-15 of that bound.
 TIE_TOLERANCE = 1e-11
 ALIGN_FFT_SIZE = 1 << 15  # overlap-save block FFT length (cache resident)
-ALIGN_BATCH = 16  # blocks transformed per FFT call
+ALIGN_BATCH = 4  # blocks transformed per FFT call (more spill out of cache)
 
 
 def release_fft_plans():

@@ -85,6 +85,20 @@ def _noise_states(nchan: int, nsamp: int):
     return states[:nchan], states[nchan:]
 
 
+def _noise_streams(nchan: int, nsamp: int):
+    """One state per signal, shared by all its bands (bands drawn in order).
+
+    On one thread band k draws right after band k-1, so each signal's stream just
+    continues: only the reference block is skipped (to where the processed noise
+    starts), half the skipping of `_noise_states`. The caller writes the processed
+    state back to numpy after the last band.
+    """
+    key, meta = state_from_numpy()
+    reference = copy_state(key, meta)
+    skip_gauss(key, meta, nchan * nsamp)
+    return [reference] * nchan, [(key, meta)] * nchan
+
+
 def _one_real_channel(signal) -> bool:
     signal = np.asarray(signal)
     return signal.ndim == 1 and not np.iscomplexobj(signal)
@@ -141,7 +155,7 @@ def haaqi_v1(
         noise_future = pool.submit(_noise_states, nchan, nsamp) if pool else None
         controls = _map(pool, lambda band: control_pass(ear, band), range(nchan))
         reference_noise, processed_noise = (
-            noise_future.result() if pool else _noise_states(nchan, nsamp)
+            noise_future.result() if pool else _noise_streams(nchan, nsamp)
         )
         reference_bandwidth = np.array([c.reference_bandwidth for c in controls])
         processed_bandwidth = np.array([c.processed_bandwidth for c in controls])
@@ -163,6 +177,8 @@ def haaqi_v1(
             ),
             range(nchan),
         )
+        if pool is None:  # the processed stream now ends where numpy's would
+            state_to_numpy(*processed_noise[-1])
     finally:
         if pool is not None:
             pool.shutdown(wait=True)

@@ -34,8 +34,9 @@ this package.
 Numba caches each kernel on disk keyed by its own file only, so a kernel compiled
 against an older version of a kernel it calls in another file would be reused
 silently. The caches of this package therefore live in a folder named by a hash of
-every source file of `vdbo.haaqi` (:func:`_numba_cache_dir`): any edit there
-recompiles them all, as a single-file module did.
+every source file of `vdbo.haaqi` that defines numba code (:func:`_numba_cache_dir`):
+any edit there recompiles them all, as a single-file module did; an edit of the
+Python-level driver modules does not.
 """
 
 from __future__ import annotations
@@ -47,12 +48,15 @@ import numba
 
 
 def _numba_cache_dir() -> str:
-    """``vdbo/haaqi/__pycache__/numba-<hash of the package's sources>``."""
+    """``vdbo/haaqi/__pycache__/numba-<hash of the package's numba sources>``."""
     package = Path(__file__).resolve().parents[1]
     digest = hashlib.sha256()
     for path in sorted(package.rglob("*.py")):
+        source = path.read_bytes()
+        if b"@njit" not in source and b"@intrinsic" not in source:
+            continue
         digest.update(str(path.relative_to(package)).encode())
-        digest.update(path.read_bytes())
+        digest.update(source)
     return str(package / "__pycache__" / f"numba-{digest.hexdigest()[:16]}")
 
 
