@@ -58,6 +58,22 @@ def test_legacy_gauss_matches_numpy(pre_draws):
         assert (m[0], m[1], m[2]) == (pos, has_gauss, cached)
 
 
+def test_legacy_gauss_random_run_lengths():
+    """Runs of any length (block edges, a cached value, pairs across MT blocks)."""
+    rng = np.random.default_rng(5)
+    for trial in range(40):
+        numpy_rs = np.random.RandomState(trial)
+        numpy_rs.standard_normal(int(rng.integers(0, 4)))
+        key, meta = state_from_numpy(numpy_rs)
+        for n in rng.integers(0, 1500, 12):
+            ours = np.empty(n)
+            fill_gauss(key, meta, ours)
+            assert np.array_equal(ours, numpy_rs.standard_normal(n))
+        _, numpy_key, pos, has_gauss, cached = numpy_rs.get_state()
+        assert np.array_equal(key, numpy_key)
+        assert (meta[0], meta[1], meta[2]) == (pos, has_gauss, cached)
+
+
 def test_lag_dots_match_np_correlate():
     ddot = find_ddot()
     if ddot is None:
