@@ -22,9 +22,10 @@ from clarity.evaluator.haspi import eb
 from scipy.signal import choose_conv_method, correlate
 
 from vdbo.haaqi.kernels import (
+    accumulate_cross_spectra,
     argmax_abs,
     fill_correlation_blocks,
-    numpy_sum,
+    sum_of_squares,
     top_two,
 )
 
@@ -74,9 +75,7 @@ def _lag_window(reference, output, lags):
         )
         ref_spectra = scipy.fft.rfft(ref_blocks[:count], axis=1)
         out_spectra = scipy.fft.rfft(out_blocks[:count], axis=1)
-        np.conjugate(out_spectra, out=out_spectra)
-        ref_spectra *= out_spectra
-        cross += ref_spectra.sum(axis=0)
+        accumulate_cross_spectra(ref_spectra, out_spectra, count, cross)
     circular = scipy.fft.irfft(cross, size)
     # Block-relative index t = s - lags, i.e. 1-2*lags .. 0 (mod size).
     return np.concatenate((circular[size + 1 - 2 * lags :], circular[:1]))
@@ -87,9 +86,8 @@ def envelope_delay(reference, output, freq_sample=24000, corr_range=100):
     lags = round(0.001 * corr_range * freq_sample)
     npts = len(reference)
     lags = min(lags, npts)
-    scale = np.sqrt(numpy_sum(reference, 0, npts, True)) * np.sqrt(
-        numpy_sum(output, 0, len(output), True)
-    )
+    # A bound on |correlation| for the tie test (any summation order will do).
+    scale = np.sqrt(sum_of_squares(reference)) * np.sqrt(sum_of_squares(output))
     if scale == 0.0:
         # One signal is all zeros: every correlation value is exactly 0 in the
         # official computation too, and argmax picks the first lag.

@@ -64,8 +64,10 @@ def _numba_cache_dir() -> str:
 _saved, numba.config.CACHE_DIR = numba.config.CACHE_DIR, _numba_cache_dir()
 try:
     from vdbo.haaqi.kernels.alignment import (
+        accumulate_cross_spectra,
         fill_correlation_blocks,
         shift_inplace,
+        sum_of_squares,
         top_two,
     )
     from vdbo.haaqi.kernels.bands import back_band_libm, front_band_libm
@@ -102,6 +104,7 @@ __all__ = [
     "NUMPY_BUFSIZE",
     "SMALL",
     "STATE_SIZE",
+    "accumulate_cross_spectra",
     "add_small",
     "argmax_abs",
     "back_band_libm",
@@ -124,5 +127,6 @@ __all__ = [
     "numpy_sum",
     "shift_inplace",
     "sl_log_libm",
+    "sum_of_squares",
     "top_two",
 ]

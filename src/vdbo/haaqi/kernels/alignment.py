@@ -32,15 +32,27 @@ def fill_correlation_blocks(a, b, first, count, block, lags, a_blocks, b_blocks)
     size = a_blocks.shape[1]
     for r in range(count):
         start = (first + r) * block
-        for j in range(size):
-            a_blocks[r, j] = 0.0
-            b_blocks[r, j] = 0.0
-        for j in range(min(block, n - start)):
+        filled = max(0, min(block, n - start))
+        for j in range(filled):
             a_blocks[r, j] = a[start + j]
-        for j in range(block + 2 * lags):
-            i = start - lags + j
-            if 0 <= i < n:
-                b_blocks[r, j] = b[i]
+        for j in range(filled, size):
+            a_blocks[r, j] = 0.0
+        lo = max(0, lags - start)  # first row index inside b
+        hi = max(lo, min(block + 2 * lags, n - start + lags))
+        for j in range(lo):
+            b_blocks[r, j] = 0.0
+        for j in range(lo, hi):
+            b_blocks[r, j] = b[start - lags + j]
+        for j in range(hi, size):
+            b_blocks[r, j] = 0.0
+
+
+@njit(nogil=True, cache=True)
+def accumulate_cross_spectra(a_spectra, b_spectra, count, cross):
+    """``cross += sum over rows < count of a_spectra * conj(b_spectra)``."""
+    for r in range(count):
+        for k in range(cross.shape[0]):
+            cross[k] += a_spectra[r, k] * np.conj(b_spectra[r, k])
 
 
 @njit(nogil=True, cache=True)
@@ -57,3 +69,17 @@ def top_two(values):
         if i != best_i and values[i] > second:
             second = values[i]
     return best_i, best, second
+
+
+@njit(nogil=True, cache=True)
+def sum_of_squares(a):
+    """Sum of squares in 8 interleaved partial sums (no order to match: a bound)."""
+    acc = np.zeros(8)
+    n8 = a.shape[0] - a.shape[0] % 8
+    for i in range(0, n8, 8):
+        for k in range(8):
+            acc[k] += a[i + k] * a[i + k]
+    total = 0.0
+    for i in range(n8, a.shape[0]):
+        total += a[i] * a[i]
+    return total + acc.sum()
