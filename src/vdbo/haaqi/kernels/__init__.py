@@ -67,7 +67,6 @@ try:
         accumulate_cross_spectra,
         fill_correlation_blocks,
         shift_inplace,
-        sum_of_squares,
         top_two,
     )
     from vdbo.haaqi.kernels.bands import back_band_libm, front_band_libm
@@ -127,6 +126,5 @@ __all__ = [
     "numpy_sum",
     "shift_inplace",
     "sl_log_libm",
-    "sum_of_squares",
     "top_two",
 ]

@@ -27,14 +27,23 @@ def shift_inplace(a, delay):
 @njit(nogil=True, cache=True)
 def fill_correlation_blocks(a, b, first, count, block, lags, a_blocks, b_blocks):
     """Overlap-save rows: a[k*block:(k+1)*block] and b[k*block-lags:(k+1)*block+lags]
-    for k = first..first+count-1, zero padded (also outside the signals)."""
+    for k = first..first+count-1, zero padded (also outside the signals).
+
+    Returns the sums of squares of a and b over a[k*block:(k+1)*block] (both
+    signals have a's length), while the data passes through the cache anyway: over
+    all blocks, the bound ``|a| |b|`` of the tie test (any order will do).
+    """
     n = a.shape[0]
     size = a_blocks.shape[1]
+    squares_a = np.zeros(8)
+    squares_b = np.zeros(8)
     for r in range(count):
         start = (first + r) * block
         filled = max(0, min(block, n - start))
         for j in range(filled):
             a_blocks[r, j] = a[start + j]
+            squares_a[j % 8] += a[start + j] * a[start + j]
+            squares_b[j % 8] += b[start + j] * b[start + j]
         for j in range(filled, size):
             a_blocks[r, j] = 0.0
         lo = max(0, lags - start)  # first row index inside b
@@ -45,6 +54,7 @@ def fill_correlation_blocks(a, b, first, count, block, lags, a_blocks, b_blocks)
             b_blocks[r, j] = b[start - lags + j]
         for j in range(hi, size):
             b_blocks[r, j] = 0.0
+    return squares_a.sum(), squares_b.sum()
 
 
 @njit(nogil=True, cache=True)
@@ -69,17 +79,3 @@ def top_two(values):
         if i != best_i and values[i] > second:
             second = values[i]
     return best_i, best, second
-
-
-@njit(nogil=True, cache=True)
-def sum_of_squares(a):
-    """Sum of squares in 8 interleaved partial sums (no order to match: a bound)."""
-    acc = np.zeros(8)
-    n8 = a.shape[0] - a.shape[0] % 8
-    for i in range(0, n8, 8):
-        for k in range(8):
-            acc[k] += a[i + k] * a[i + k]
-    total = 0.0
-    for i in range(n8, a.shape[0]):
-        total += a[i] * a[i]
-    return total + acc.sum()
