@@ -7,7 +7,19 @@ evaluation). Every measurement runs in a fresh subprocess, so peak RSS
 1-second call first (numba cache loading, not counted in its time, but counted in
 its peak memory). The scores of both engines are printed and compared too.
 
+The floor (``--floor``): the exact threshold-noise draws alone of a call of that
+length, 2 signals x 32 bands x N samples of numpy's legacy ``standard_normal``,
+the part of the model no exact engine can skip; timed with numpy's own generator and
+with vdbo's replica (`vdbo.haaqi.legacy_rng.fill_gauss`, 8192 at a time as in the
+engine), the faster of the two being the floor. Each fast row then shows the share
+of its CPU time above the floor.
+
+``--baseline-src`` adds the fast engine of another source tree (e.g. an earlier
+commit's ``src`` exported with ``git archive``), run in the same way in the same
+run, for before/after tables.
+
     python benchmarks/haaqi_engines.py          # 10 s and 30 s, 1 and 2 threads
+    python benchmarks/haaqi_engines.py --durations 10 30 60 240 --threads 1 --floor
     python benchmarks/haaqi_engines.py --durations 10 30 60 --memory-duration 240
     python benchmarks/haaqi_engines.py --durations 10 --threads 1 --engines fast
 
@@ -64,12 +76,51 @@ def make_signals(duration: float):
     return reference, processed
 
 
+NOISE_BANDS = 32  # HAAQI's auditory bands; each signal draws bands x samples normals
+FLOOR_CHUNK = 1 << 20  # numpy draws per call when timing its generator
+
+
+def floor_worker(duration: float) -> dict:
+    """CPU seconds of the call's exact noise draws alone, both generators."""
+    import numpy as np
+
+    from vdbo.haaqi.legacy_rng import fill_gauss, state_from_numpy
+
+    count = 2 * NOISE_BANDS * int(duration * SAMPLE_RATE)
+    np.random.seed(SEED)
+    cpu = time.process_time()
+    for start in range(0, count, FLOOR_CHUNK):
+        np.random.standard_normal(min(FLOOR_CHUNK, count - start))
+    numpy_cpu = time.process_time() - cpu
+    numpy_end = np.random.get_state()
+    key, meta = state_from_numpy(np.random.RandomState(SEED))
+    fill_gauss(key, meta, np.empty(8))  # compiled or loaded before timing
+    key, meta = state_from_numpy(np.random.RandomState(SEED))
+    block = np.empty(8192)
+    cpu = time.process_time()
+    for start in range(0, count, len(block)):
+        fill_gauss(key, meta, block[: min(len(block), count - start)])
+    vdbo_cpu = time.process_time() - cpu
+    if not (np.array_equal(key, numpy_end[1]) and meta[0] == numpy_end[2]):
+        raise RuntimeError("vdbo's generator did not end where numpy's did")
+    return {
+        "engine": "floor",
+        "duration": duration,
+        "normals": count,
+        "numpy_cpu_s": numpy_cpu,
+        "vdbo_cpu_s": vdbo_cpu,
+        "cpu_s": min(numpy_cpu, vdbo_cpu),
+    }
+
+
 def worker(engine: str, duration: float, threads: int) -> dict:
     """One timed call in this (fresh) process."""
     import resource
 
     import numpy as np
 
+    if engine == "floor":
+        return floor_worker(duration)
     if engine == "official":
         from clarity.evaluator.haaqi import compute_haaqi
 
@@ -113,13 +164,22 @@ def worker(engine: str, duration: float, threads: int) -> dict:
     }
 
 
-def run_in_subprocess(engine: str, duration: float, threads: int) -> dict:
+def run_in_subprocess(
+    engine: str, duration: float, threads: int, src: str | None = None
+) -> dict:
     env = dict(os.environ)
     env["OMP_NUM_THREADS"] = env["OPENBLAS_NUM_THREADS"] = "1"
     env["NUMBA_NUM_THREADS"] = str(max(threads, 1))
-    cmd = [sys.executable, __file__, "--worker", engine, str(duration), str(threads)]
+    if src is not None:  # another tree's vdbo first on the path
+        env["PYTHONPATH"] = os.pathsep.join(
+            p for p in (os.path.abspath(src), env.get("PYTHONPATH")) if p
+        )
+    kind = "fast" if engine == "baseline" else engine
+    cmd = [sys.executable, __file__, "--worker", kind, str(duration), str(threads)]
     out = subprocess.run(cmd, check=True, capture_output=True, text=True, env=env)
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    row = json.loads(out.stdout.strip().splitlines()[-1])
+    row["engine"] = engine
+    return row
 
 
 def main() -> None:
@@ -138,6 +198,14 @@ def main() -> None:
         default=["official", "fast"],
         choices=["official", "fast"],
     )
+    parser.add_argument(
+        "--floor", action="store_true", help="time the exact noise draws alone"
+    )
+    parser.add_argument(
+        "--baseline-src",
+        default=None,
+        help="also run the fast engine of this source tree (before/after)",
+    )
     parser.add_argument("--worker", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
@@ -153,19 +221,35 @@ def main() -> None:
         if 2 in args.threads:
             runs.append((args.memory_duration, 2))
     official_cache: dict[float, dict] = {}
+    floors: dict[float, dict] = {}
     for duration, threads in runs:
+        if args.floor and duration not in floors:
+            floors[duration] = run_in_subprocess("floor", duration, 1)
+            _print_floor(floors[duration])
         if "official" in args.engines and duration not in official_cache:
             official_cache[duration] = run_in_subprocess("official", duration, 1)
             rows.append(official_cache[duration])
             _print_row(rows[-1], None)
-        if "fast" in args.engines:
-            row = run_in_subprocess("fast", duration, threads)
+        fast_runs = [("fast", None)] if "fast" in args.engines else []
+        if args.baseline_src:
+            fast_runs.insert(0, ("baseline", args.baseline_src))
+        for engine, src in fast_runs:
+            row = run_in_subprocess(engine, duration, threads, src)
             rows.append(row)
-            _print_row(row, official_cache.get(duration))
+            _print_row(row, official_cache.get(duration), floors.get(duration))
     print(f"load average at end {os.getloadavg()}")
 
 
-def _print_row(row: dict, official: dict | None) -> None:
+def _print_floor(row: dict) -> None:
+    print(
+        f"{'floor':>8} {row['duration']:6.0f} s  {row['normals'] / 1e6:.1f} M exact "
+        f"normals: numpy cpu {row['numpy_cpu_s']:.2f} s, vdbo's generator cpu "
+        f"{row['vdbo_cpu_s']:.2f} s",
+        flush=True,
+    )
+
+
+def _print_row(row: dict, official: dict | None, floor: dict | None = None) -> None:
     text = (
         f"{row['engine']:>8} {row['duration']:6.0f} s  threads={row['threads']}  "
         f"wall {row['wall_s']:8.2f} s  cpu {row['cpu_s']:8.2f} s  "
@@ -181,6 +265,12 @@ def _print_row(row: dict, official: dict | None) -> None:
         text += (
             f"\n{'':>8} official/fast: wall {wall:.2f}x  cpu {cpu:.2f}x  "
             f"memory fast/official {memory:.3f}  |score diff| {diff:.3g}"
+        )
+    if floor is not None and row["engine"] != "official":
+        above = (row["cpu_s"] - floor["cpu_s"]) / row["cpu_s"]
+        text += (
+            f"\n{'':>8} floor {floor['cpu_s']:.2f} s cpu = "
+            f"{floor['cpu_s'] / row['cpu_s']:.1%} of this call, {above:.1%} above it"
         )
     print(text, flush=True)
 

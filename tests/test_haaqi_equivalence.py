@@ -228,10 +228,15 @@ SLOW = [
 ]
 
 
-def _score_both(case: Case, seed: int):
+def _score_both(case: Case, seed: int, threads=(None,)):
+    """Official, then fast with each thread count (one thread: one noise stream
+    per signal; several: per-band snapshots)."""
     args = build_pair(case, seed)
     results = []
-    for engine in (official_haaqi, fast_haaqi):
+    engines = [official_haaqi] + [
+        lambda *a, t=t: fast_haaqi(*a, threads=t) for t in threads
+    ]
+    for engine in engines:
         np.random.seed(seed)
         score = engine(*args)
         name, key, pos, has_gauss, cached = np.random.get_state()
@@ -239,24 +244,26 @@ def _score_both(case: Case, seed: int):
     return results
 
 
-def _assert_same(case: Case, seed: int):
-    (official, *official_state), (fast, *fast_state) = _score_both(case, seed)
+def _assert_same(case: Case, seed: int, threads=(None,)):
+    (official, *official_state), *fast_results = _score_both(case, seed, threads)
     assert np.isfinite(official)
-    assert abs(fast - official) <= SCORE_TOLERANCE, (case.name, fast, official)
-    assert fast == official, (case.name, fast, official)
-    assert np.array_equal(official_state[0], fast_state[0])
-    assert official_state[1:] == fast_state[1:]
+    for fast, *fast_state in fast_results:
+        assert abs(fast - official) <= SCORE_TOLERANCE, (case.name, fast, official)
+        assert fast == official, (case.name, fast, official)
+        assert np.array_equal(official_state[0], fast_state[0])
+        assert official_state[1:] == fast_state[1:]
 
 
 @pytest.mark.parametrize("case", QUICK, ids=lambda c: c.name)
 def test_quick_pairs_score_identically(case):
-    _assert_same(case, seed=1000 + QUICK.index(case))
+    _assert_same(case, seed=1000 + QUICK.index(case), threads=(1, 2))
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("case", SLOW, ids=lambda c: c.name)
 def test_corpus_pairs_score_identically(case):
-    _assert_same(case, seed=2000 + SLOW.index(case))
+    index = SLOW.index(case)
+    _assert_same(case, seed=2000 + index, threads=(1 + index % 2,))
 
 
 def test_silent_reference_fails_like_official():
@@ -274,11 +281,14 @@ def test_silent_reference_fails_like_official():
 
 def test_thread_count_does_not_change_the_score():
     proc, ref, *rest = build_pair(QUICK[0], seed=11)
-    scores = []
+    scores, states = [], []
     for threads in (1, 3):
         np.random.seed(11)
         scores.append(fast_haaqi(proc, ref, *rest, threads=threads))
+        states.append(np.random.get_state())
     assert scores[0] == scores[1]
+    assert np.array_equal(states[0][1], states[1][1])
+    assert states[0][2:] == states[1][2:]
 
 
 # ------------------------------------------------ official CAD1 song evaluation

@@ -14,14 +14,13 @@ import pytest
 eb = pytest.importorskip("clarity.evaluator.haspi.eb")
 
 from vdbo.haaqi import align, ear_model, features, kernels, modulation  # noqa: E402
-from vdbo.haaqi.blas import find_ddot  # noqa: E402
+from vdbo.haaqi.host import find_ddot, libm_matches_numpy, synthetic_pairs  # noqa: E402
 from vdbo.haaqi.legacy_rng import (  # noqa: E402
     copy_state,
     fill_gauss,
     skip_gauss,
     state_from_numpy,
 )
-from vdbo.haaqi.transcendental import libm_matches_numpy  # noqa: E402
 
 FS = 24000
 
@@ -57,6 +56,22 @@ def test_legacy_gauss_matches_numpy(pre_draws):
     for k, m in ((key, meta), (skip_key, skip_meta)):
         assert np.array_equal(k, np_key)
         assert (m[0], m[1], m[2]) == (pos, has_gauss, cached)
+
+
+def test_legacy_gauss_random_run_lengths():
+    """Runs of any length (block edges, a cached value, pairs across MT blocks)."""
+    rng = np.random.default_rng(5)
+    for trial in range(40):
+        numpy_rs = np.random.RandomState(trial)
+        numpy_rs.standard_normal(int(rng.integers(0, 4)))
+        key, meta = state_from_numpy(numpy_rs)
+        for n in rng.integers(0, 1500, 12):
+            ours = np.empty(n)
+            fill_gauss(key, meta, ours)
+            assert np.array_equal(ours, numpy_rs.standard_normal(n))
+        _, numpy_key, pos, has_gauss, cached = numpy_rs.get_state()
+        assert np.array_equal(key, numpy_key)
+        assert (meta[0], meta[1], meta[2]) == (pos, has_gauss, cached)
 
 
 def test_lag_dots_match_np_correlate():
@@ -138,26 +153,22 @@ def _official_band(x, y, bw_x, bw_y, band, loss, level1, noise_seed):
     return out, ms
 
 
-@pytest.mark.parametrize("use_libm", [False, True])
-@pytest.mark.parametrize("band,level1", [(3, 65), (20, 100.0), (31, 30)])
-def test_one_band_of_the_ear_model(use_libm, band, level1):
-    if use_libm and not libm_matches_numpy():
-        pytest.skip("numpy does not use the C library's log10/pow here")
-    x, y = _signal(20000, 6), 0.8 * _signal(20000, 7)
-    loss = np.array([20, 30, 40, 50, 60, 70])
+BAND_CASES = [(3, 65), (20, 100.0), (31, 30)]
+
+
+def _our_band(x, y, band, loss, level1, use_libm, transcendentals):
+    """`ear_model.front_band` + `back_band` as the engine runs them (same inputs
+    as `_official_band`)."""
     cf = eb.center_frequency(32)
     listener = ear_model.Listener(*eb.loss_parameters(loss, cf))
-    expected, expected_ms = _official_band(x, y, 1.1, 1.3, band, loss, level1, 8)
-
     tpt, cb, ca, cg = ear_model._gammatone_coefficients(1.5, cf[band], FS)
     _, xb, xa, xg = ear_model._gammatone_coefficients(1.1, cf[band], FS)
     _, yb, ya, yg = ear_model._gammatone_coefficients(1.3, cf[band], FS)
     filters = (tpt, float(cf[band]), (cb, ca, cg), (xb, xa, xg), (yb, ya, yg))
     params = ear_model._compression_params(listener, band, level1)
     env_x, bm_x, env_y, bm_y, ms_x, ms_y = ear_model.front_band(
-        x, y, filters, params, params, FS, use_libm
+        x, y, filters, params, params, FS, use_libm, transcendentals
     )
-    assert (ms_x, ms_y) == expected_ms
     kernels.shift_inplace(env_y, align.envelope_delay(env_x, env_y))
     kernels.shift_inplace(bm_y, align.envelope_delay(bm_x, bm_y))
     np.random.seed(8)  # reference noise: the first len(x) draws, then processed
@@ -167,10 +178,59 @@ def test_one_band_of_the_ear_model(use_libm, band, level1):
     level = float(level1 - listener.attn_ihc[band])
     gain = float(10 ** ((-10 - level1) / 20))
     ear_model.back_band(
-        env_x, bm_x, env_y, bm_y, level, level, FS, noise_x, noise_y, gain, use_libm
+        env_x, bm_x, env_y, bm_y, level, level, FS, noise_x, noise_y, gain,
+        use_libm, transcendentals,
+    )  # fmt: skip
+    return (env_x, bm_x, env_y, bm_y), (ms_x, ms_y)
+
+
+BAND_LOSS = np.array([20, 30, 40, 50, 60, 70])
+
+
+@pytest.mark.parametrize("band,level1", BAND_CASES)
+def test_one_band_of_the_ear_model(band, level1):
+    """The block path (numpy's log10/pow between kernels) is the official band; so
+    is the fused path wherever the engine uses it."""
+    x, y = _signal(20000, 6), 0.8 * _signal(20000, 7)
+    expected, expected_ms = _official_band(x, y, 1.1, 1.3, band, BAND_LOSS, level1, 8)
+    paths = [(False, ear_model.NUMPY_TRANSCENDENTALS)]
+    if libm_matches_numpy():
+        paths.append((True, None))
+    for use_libm, transcendentals in paths:
+        got, ms = _our_band(x, y, band, BAND_LOSS, level1, use_libm, transcendentals)
+        assert ms == expected_ms
+        for ours, theirs in zip(got, expected, strict=True):
+            assert np.array_equal(ours, theirs)
+
+
+@pytest.mark.parametrize("band,level1", BAND_CASES)
+def test_fused_band_kernels_equal_the_block_path_on_any_host(band, level1):
+    """The fused kernels (inline libm log10/pow, clipped levels skipped) equal the
+    block path given the C library's log10/pow: checked whatever numpy uses."""
+    x, y = _signal(20000, 6), 0.8 * _signal(20000, 7)
+    libm = ear_model.LIBM_TRANSCENDENTALS
+    fused = _our_band(x, y, band, BAND_LOSS, level1, True, None)
+    block = _our_band(x, y, band, BAND_LOSS, level1, False, libm)
+    assert fused[1] == block[1]
+    for ours, theirs in zip(fused[0], block[0], strict=True):
+        assert np.array_equal(ours, theirs)
+    for x, y in synthetic_pairs(8192 + 77):
+        assert ear_model.self_check(x, y, float(level1), libm)
+
+
+def test_fused_kernels_run_exactly_where_numpy_uses_the_c_library():
+    """The engine's run-time decision is right: fused kernels iff numpy's log10 and
+    power are the C library's (else numpy is called between blocks)."""
+    rng = np.random.default_rng(21)
+    positive = 10.0 ** rng.uniform(-30, 6, 200_000)
+    exponents = rng.uniform(-12, 6, 200_000)
+    libm_log, libm_pow = positive.copy(), exponents.copy()
+    kernels.libm_log10_inplace(libm_log)
+    kernels.libm_pow10_inplace(libm_pow, 10.0)
+    numpy_is_libm = np.array_equal(np.log10(positive), libm_log) and np.array_equal(
+        np.power(10, exponents), libm_pow
     )
-    for got, want in zip((env_x, bm_x, env_y, bm_y), expected, strict=True):
-        assert np.array_equal(got, want)
+    assert libm_matches_numpy() == numpy_is_libm
 
 
 @pytest.mark.parametrize("delay", [0, 37])
@@ -186,7 +246,7 @@ def test_segment_features(delay):
     if find_ddot() is None:
         pytest.skip("numpy's BLAS ddot not found")
     cov, ms = features.covary_band(
-        bm_x, bm_y, delay, features.covary_setup(npts, 16, FS)
+        bm_x, bm_y, delay, features.covary_setup(npts, 16, FS, find_ddot())
     )
     official_cov, official_ms, _ = eb.bm_covary(shifted[1:2], shifted[2:3], 16, FS)
     assert np.array_equal(cov, official_cov[0])
@@ -230,3 +290,33 @@ def test_band_kernels_release_the_gil():
         progress[0] += 1
     worker.join()
     assert progress[0] > 100_000  # a held GIL would stall this loop
+
+
+def test_low_level_modules_import_nothing_above_them():
+    """blas and the kernels import no module that uses them (no import circle):
+    the host checks that run kernels sit above them, in `vdbo.haaqi.host`."""
+    import ast
+    from pathlib import Path
+
+    package = Path(ear_model.__file__).parent
+    allowed = {
+        "blas.py": set(),
+        "legacy_rng.py": set(),
+        **{
+            f"kernels/{p.name}": {"vdbo.haaqi.kernels", "vdbo.haaqi.blas",
+                                  "vdbo.haaqi.legacy_rng"}
+            for p in (package / "kernels").glob("*.py")
+        },
+    }  # fmt: skip
+    for name, permitted in allowed.items():
+        tree = ast.parse((package / name).read_text())
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.module:
+                modules = [node.module]
+            elif isinstance(node, ast.Import):
+                modules = [alias.name for alias in node.names]
+            else:
+                continue
+            for module in modules:
+                if module.startswith("vdbo"):
+                    assert any(module.startswith(p) for p in permitted), (name, module)

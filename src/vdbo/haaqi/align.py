@@ -22,9 +22,9 @@ from clarity.evaluator.haspi import eb
 from scipy.signal import choose_conv_method, correlate
 
 from vdbo.haaqi.kernels import (
+    accumulate_cross_spectra,
     argmax_abs,
     fill_correlation_blocks,
-    numpy_sum,
     top_two,
 )
 
@@ -32,7 +32,7 @@ from vdbo.haaqi.kernels import (
 # best lags are treated as tied. FFT rounding error is ~1e-15 of that bound.
 TIE_TOLERANCE = 1e-11
 ALIGN_FFT_SIZE = 1 << 15  # overlap-save block FFT length (cache resident)
-ALIGN_BATCH = 16  # blocks transformed per FFT call
+ALIGN_BATCH = 4  # blocks transformed per FFT call (more spill out of cache)
 
 
 def release_fft_plans():
@@ -53,7 +53,8 @@ def _official_location(reference, output, npts, lags):
 
 
 def _lag_window(reference, output, lags):
-    """Correlation sum_l reference[l] * output[l - s] for s = 1-lags .. lags.
+    """Correlation sum_l reference[l] * output[l - s] for s = 1-lags .. lags, and
+    ``|reference| * |output|`` (a bound on its values; both of equal length).
 
     Overlap-save in blocks: each block of ``reference`` against the stretch of
     ``output`` it can reach within the lag range, in cache-sized FFTs batched
@@ -64,22 +65,29 @@ def _lag_window(reference, output, lags):
     block = size - 2 * lags
     nblocks = -(-len(reference) // block)
     cross = np.zeros(size // 2 + 1, dtype=complex)
+    squares_ref = squares_out = 0.0
     batch = min(ALIGN_BATCH, nblocks)
     ref_blocks = np.empty((batch, size))
     out_blocks = np.empty((batch, size))
     for first in range(0, nblocks, batch):
         count = min(batch, nblocks - first)
-        fill_correlation_blocks(
+        ref_part, out_part = fill_correlation_blocks(
             reference, output, first, count, block, lags, ref_blocks, out_blocks
         )
+        squares_ref += ref_part
+        squares_out += out_part
         ref_spectra = scipy.fft.rfft(ref_blocks[:count], axis=1)
         out_spectra = scipy.fft.rfft(out_blocks[:count], axis=1)
-        np.conjugate(out_spectra, out=out_spectra)
-        ref_spectra *= out_spectra
-        cross += ref_spectra.sum(axis=0)
+        accumulate_cross_spectra(ref_spectra, out_spectra, count, cross)
     circular = scipy.fft.irfft(cross, size)
     # Block-relative index t = s - lags, i.e. 1-2*lags .. 0 (mod size).
-    return np.concatenate((circular[size + 1 - 2 * lags :], circular[:1]))
+    window = np.concatenate((circular[size + 1 - 2 * lags :], circular[:1]))
+    return window, np.sqrt(squares_ref) * np.sqrt(squares_out)
+
+
+def _official_delay(reference, output, npts, lags):
+    """The official lag choice, computed as the official code does."""
+    return lags - _official_location(reference, output, npts, lags) - 1
 
 
 def envelope_delay(reference, output, freq_sample=24000, corr_range=100):
@@ -87,15 +95,14 @@ def envelope_delay(reference, output, freq_sample=24000, corr_range=100):
     lags = round(0.001 * corr_range * freq_sample)
     npts = len(reference)
     lags = min(lags, npts)
-    scale = np.sqrt(numpy_sum(reference, 0, npts, True)) * np.sqrt(
-        numpy_sum(output, 0, len(output), True)
-    )
+    if len(output) != npts:  # not the case in HAAQI
+        return _official_delay(reference, output, npts, lags)
+    window, scale = _lag_window(reference, output, lags)
     if scale == 0.0:
         # One signal is all zeros: every correlation value is exactly 0 in the
         # official computation too, and argmax picks the first lag.
         location = 0
     else:
-        window = _lag_window(reference, output, lags)
         location, best, second = top_two(window)
         if not (best - second > TIE_TOLERANCE * scale):  # also catches NaN
             location = _official_location(reference, output, npts, lags)

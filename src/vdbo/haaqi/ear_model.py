@@ -219,11 +219,32 @@ def _gain_lowpass(freq_sample):
     return b[0] / a[0], b[1] / a[0], a[1] / a[0]
 
 
-def front_band(x, y, band_filters, params_x, params_y, freq_sample, use_libm):
+def _numpy_log10(block):
+    np.log10(block, out=block)
+
+
+def _numpy_pow10(block):
+    np.power(10, block, out=block)
+
+
+NUMPY_TRANSCENDENTALS = (_numpy_log10, _numpy_pow10)
+"""What the official code evaluates: numpy's log10 and power, in place on a block."""
+LIBM_TRANSCENDENTALS = (
+    kernels.libm_log10_inplace,
+    lambda block: kernels.libm_pow10_inplace(block, 10.0),
+)
+"""The C library's, as the fused kernels call them (for checking those anywhere)."""
+
+
+def front_band(
+    x, y, band_filters, params_x, params_y, freq_sample, use_libm,
+    transcendentals=NUMPY_TRANSCENDENTALS,
+):  # fmt: skip
     """Gammatone filtering and OHC compression of both signals of one band.
 
     Returns compressed (env_x, bm_x, env_y, bm_y) and the uncompressed envelope
-    mean squares.
+    mean squares. The block path (``use_libm`` false) takes log10 and 10**v from
+    ``transcendentals``.
     """
     tpt, center_freq, ctrl, main_x, main_y = band_filters
     npts = len(x)
@@ -235,6 +256,7 @@ def front_band(x, y, band_filters, params_x, params_y, freq_sample, use_libm):
             lp_b0, lp_b1, lp_a1, 10.0, env_x, bm_x, env_y, bm_y,
         )  # fmt: skip
         return env_x, bm_x, env_y, bm_y, ms_x, ms_y
+    log10, pow10 = transcendentals
     state = kernels.new_state()
     ctrl_x = np.empty(kernels.BLOCK)
     ctrl_y = np.empty(kernels.BLOCK)
@@ -253,9 +275,9 @@ def front_band(x, y, band_filters, params_x, params_y, freq_sample, use_libm):
             (ctrl_y, params_y, kernels.state._LP_Y, env_y, bm_y),
         ):
             view = ctrl_buf[:n]
-            np.log10(view, out=view)
+            log10(view)
             kernels.compress_gain_db(ctrl_buf, n, params)
-            np.power(10, view, out=view)
+            pow10(view)
             kernels.gain_filter_apply(
                 ctrl_buf, n, lo, state, slot, lp_b0, lp_b1, lp_a1, env, bm
             )
@@ -264,12 +286,13 @@ def front_band(x, y, band_filters, params_x, params_y, freq_sample, use_libm):
 
 def back_band(
     env_x, bm_x, env_y, bm_y, level_x, level_y, freq_sample, noise_x, noise_y,
-    noise_gain, use_libm,
+    noise_gain, use_libm, transcendentals=NUMPY_TRANSCENDENTALS,
 ):  # fmt: skip
     """dB SL, IHC adaptation and threshold noise of both signals, in place.
 
     ``level_*`` = level1 - IHC attenuation; ``noise_*`` = (key, meta) generator
-    states at the start of this band's noise block.
+    states at the start of this band's noise block; the block path takes log10
+    from ``transcendentals``.
     """
     npts = len(env_x)
     if use_libm:
@@ -281,13 +304,14 @@ def back_band(
             freq_sample, *noise_x, *noise_y, noise_gain,
         )  # fmt: skip
         return
+    log10 = transcendentals[0]
     state = kernels.new_state()
     log_x, log_y, gauss_x, gauss_y = (np.empty(kernels.BLOCK) for _ in range(4))
     for lo in range(0, npts, kernels.BLOCK):
         n = min(kernels.BLOCK, npts - lo)
         for env, log in ((env_x, log_x), (env_y, log_y)):
             kernels.add_small(env, lo, n, log)
-            np.log10(log[:n], out=log[:n])
+            log10(log[:n])
         fill_gauss(*noise_x, gauss_x[:n])
         fill_gauss(*noise_y, gauss_y[:n])
         kernels.back_block(
@@ -385,8 +409,13 @@ def feature_pass(
     )
 
 
-def self_check(x, y, level1) -> bool:
-    """Fast (libm) and compat (numpy) band paths agree bit for bit on x, y."""
+def self_check(x, y, level1, transcendentals=NUMPY_TRANSCENDENTALS) -> bool:
+    """Fused (libm) and block band paths agree bit for bit on x, y.
+
+    With numpy's transcendentals (default) this decides whether the fused kernels
+    may run on this host; with `LIBM_TRANSCENDENTALS` it checks the fused kernels
+    themselves (clipping shortcuts, fusion) on any host.
+    """
     from vdbo.haaqi.legacy_rng import state_from_numpy
 
     fs = 24000
@@ -407,10 +436,15 @@ def self_check(x, y, level1) -> bool:
                 (coef_b, coef_a, gain),
             )
             params = _compression_params(listener, band, level1)
-            result = front_band(x, y, filters, params, params, fs, use_libm)
+            result = front_band(
+                x, y, filters, params, params, fs, use_libm, transcendentals
+            )
             noise = state_from_numpy(np.random.RandomState(band))
             level = float(level1 - listener.attn_ihc[band])
-            back_band(*result[:4], level, level, fs, noise, noise, 1e-4, use_libm)
+            back_band(
+                *result[:4], level, level, fs, noise, noise, 1e-4, use_libm,
+                transcendentals,
+            )  # fmt: skip
             band_outputs.append(result)
         outputs.append(band_outputs)
     for fast, compat in zip(outputs[0], outputs[1], strict=True):

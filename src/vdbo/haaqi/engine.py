@@ -13,8 +13,10 @@ of one band), then the official cheap summaries (dB SL, spectrum difference,
 covariance averaging) and `modulation.mel_cepstral_high`. Bands run on a thread pool
 of ``threads`` (argument, else ``$VDBO_HAAQI_THREADS``, else
 ``numba.get_num_threads()``); the result does not depend on the thread count.
-Inputs the fast path does not cover (equalisation 2, under 0.2 s of aligned signal)
-go to the official code.
+Inputs the fast path does not cover (equalisation 2, under 0.2 s of aligned signal,
+2-D or complex signals) go to the official code: to pyclarity's ``haaqi_v1`` as it
+was when this module was imported, so that patching vdbo's engine into every
+pyclarity namespace (the usual way to drop it in) does not make it call itself.
 """
 
 from __future__ import annotations
@@ -38,19 +40,21 @@ from vdbo.haaqi.ear_model import (
     front_end,
     group_delay_correction,
 )
+from vdbo.haaqi.host import find_ddot, libm_matches_numpy
 from vdbo.haaqi.legacy_rng import (
     copy_state,
     skip_gauss,
     state_from_numpy,
     state_to_numpy,
 )
-from vdbo.haaqi.transcendental import libm_matches_numpy
 
 HAAQI_AUDIOGRAM_FREQUENCIES = [250, 500, 1000, 2000, 4000, 6000]
 # Below this many aligned samples the official code runs (edge cases of its
 # segmenting and group-delay shifting are then reproduced as they are).
 MIN_FAST_SAMPLES = 4800
 THREADS_ENV = "VDBO_HAAQI_THREADS"
+# Bound at import: a later patch of official.haaqi_v1 with ours must not be followed.
+_OFFICIAL_HAAQI_V1 = official.haaqi_v1
 
 
 def resolve_threads(threads: int | None = None) -> int:
@@ -81,6 +85,20 @@ def _noise_states(nchan: int, nsamp: int):
     return states[:nchan], states[nchan:]
 
 
+def _noise_streams(nchan: int, nsamp: int):
+    """One state per signal, shared by all its bands (bands drawn in order).
+
+    On one thread band k draws right after band k-1, so each signal's stream just
+    continues: only the reference block is skipped (to where the processed noise
+    starts), half the skipping of `_noise_states`. The caller writes the processed
+    state back to numpy after the last band.
+    """
+    key, meta = state_from_numpy()
+    reference = copy_state(key, meta)
+    skip_gauss(key, meta, nchan * nsamp)
+    return [reference] * nchan, [(key, meta)] * nchan
+
+
 def _one_real_channel(signal) -> bool:
     signal = np.asarray(signal)
     return signal.ndim == 1 and not np.iscomplexobj(signal)
@@ -102,7 +120,7 @@ def haaqi_v1(
     """Same arguments and results as ``clarity.evaluator.haaqi.haaqi.haaqi_v1``."""
 
     def official_haaqi():
-        return official.haaqi_v1(
+        return _OFFICIAL_HAAQI_V1(
             reference,
             reference_freq,
             processed,
@@ -137,7 +155,7 @@ def haaqi_v1(
         noise_future = pool.submit(_noise_states, nchan, nsamp) if pool else None
         controls = _map(pool, lambda band: control_pass(ear, band), range(nchan))
         reference_noise, processed_noise = (
-            noise_future.result() if pool else _noise_states(nchan, nsamp)
+            noise_future.result() if pool else _noise_streams(nchan, nsamp)
         )
         reference_bandwidth = np.array([c.reference_bandwidth for c in controls])
         processed_bandwidth = np.array([c.processed_bandwidth for c in controls])
@@ -149,7 +167,7 @@ def haaqi_v1(
             ),
             noise_gain=float(10 ** ((IHC_THRESHOLD_DB - level1) / 20)),
             smooth=features.smooth_setup(nsamp, segment_size, fs),
-            covary=features.covary_setup(nsamp, segment_covariance, fs),
+            covary=features.covary_setup(nsamp, segment_covariance, fs, find_ddot()),
             use_libm=libm_matches_numpy(),
         )
         bands = _map(
@@ -159,6 +177,8 @@ def haaqi_v1(
             ),
             range(nchan),
         )
+        if pool is None:  # the processed stream now ends where numpy's would
+            state_to_numpy(*processed_noise[-1])
     finally:
         if pool is not None:
             pool.shutdown(wait=True)

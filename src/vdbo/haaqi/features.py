@@ -13,7 +13,6 @@ import numpy as np
 from scipy.signal import correlate
 
 from vdbo.haaqi import kernels
-from vdbo.haaqi.blas import find_ddot
 
 
 @dataclass
@@ -37,6 +36,7 @@ class CovarySetup:
     nseg: int
     segment_size: int
     freq_sample: int
+    ddot: tuple[int, int] | None  # numpy's BLAS ddot (`vdbo.haaqi.host.find_ddot`)
 
 
 def _segment_count(npts, nwin):
@@ -68,7 +68,7 @@ def _inverse_window_correlation(window, maxlag):
     return np.ascontiguousarray(1 / corr[start:end])
 
 
-def covary_setup(npts, segment_size, freq_sample) -> CovarySetup:
+def covary_setup(npts, segment_size, freq_sample, ddot) -> CovarySetup:
     maxlag = np.around(1.0 * (0.001 * freq_sample))
     nwin = int(np.around(segment_size * (0.001 * freq_sample)))
     nwin += nwin % 2 == 1
@@ -86,6 +86,7 @@ def covary_setup(npts, segment_size, freq_sample) -> CovarySetup:
         nseg=_segment_count(npts, nwin),
         segment_size=segment_size,
         freq_sample=freq_sample,
+        ddot=ddot,
     )
 
 
@@ -108,7 +109,7 @@ def smooth_band(envelope, delay, setup: SmoothSetup) -> np.ndarray:
 def covary_band(reference_bm, processed_bm, delay, setup: CovarySetup):
     """One row of ``eb.bm_covary`` (clipped cross-covariance, reference MS) of the
     BM motions delayed by ``delay`` samples."""
-    ddot = find_ddot()
+    ddot = setup.ddot
     if ddot is None:
         # No BLAS matching numpy's: use the official code for this band.
         from clarity.evaluator.haspi import eb

@@ -7,8 +7,10 @@ stream is first skipped through sequentially, recording the generator state at t
 start of every band's block; each band then regenerates its own block from its
 snapshot. Skipping only needs the uniform draws and the accept test, so it is much
 cheaper than drawing. The arithmetic follows numpy's C code operation by operation
-(``legacy_gauss`` / ``mt19937_next_double``), so values and end state are
-bit-identical; ``tests/test_haaqi_kernels.py`` checks this against numpy.
+(``legacy_gauss`` / ``mt19937_next_double``: the C library's ``log`` and ``sqrt``,
+as numba calls them), so values and end state are bit-identical, only the order of
+independent operations differs; ``tests/test_haaqi_kernels.py`` checks this
+against numpy.
 """
 
 from __future__ import annotations
@@ -131,12 +133,6 @@ def _run(key, meta, out, count, write):
 
 
 @njit(nogil=True, cache=True)
-def fill_gauss(key, meta, out):
-    """Fill ``out`` with the next legacy standard normals (as numpy would)."""
-    _run(key, meta, out, out.shape[0], True)
-
-
-@njit(nogil=True, cache=True)
 def _block_doubles(key, pos, out):
     """All doubles left in the current MT block from an even ``pos``: their count."""
     available = (_N - pos) // 2
@@ -151,6 +147,81 @@ def _accepted(d1, d2):
     x2 = 2.0 * d2 - 1.0
     r2 = x1 * x1 + x2 * x2
     return (r2 < 1.0) & (r2 != 0.0), x1, r2
+
+
+@njit(nogil=True, cache=True)
+def fill_gauss(key, meta, out):
+    """Fill ``out`` with the next legacy standard normals (as numpy would).
+
+    A whole MT block at a time, in two passes: the polar method's accept test over
+    all pairs of the block, recording the accepted ones (branch-free), then the
+    transform of the accepted pairs only (log, division, sqrt: no mispredicted
+    branch between them, so consecutive pairs overlap in the pipeline). The values
+    are computed with the same operations as numpy's ``legacy_gauss``; the position
+    stored is right after the pair giving the last normal. An odd word position
+    (after 32-bit draws) takes the pair-by-pair walk (`_run`).
+    """
+    count = out.shape[0]
+    produced = 0
+    if count > 0 and meta[1] != 0.0:
+        out[0] = meta[2]
+        meta[1] = 0.0
+        meta[2] = 0.0
+        produced = 1
+    if produced >= count:
+        return
+    pos = int(meta[0])
+    if pos % 2 == 1:
+        _run(key, meta, out[produced:], count - produced, True)
+        return
+    doubles = np.empty(_N // 2)
+    pairs = _N // 4 + 1
+    x1s = np.empty(pairs)
+    x2s = np.empty(pairs)
+    r2s = np.empty(pairs)
+    ends = np.empty(pairs, dtype=np.int64)  # doubles used up to this pair
+    carry = -1.0  # a double left over from the previous block (pairs straddle)
+    while True:
+        if pos == _N:
+            _twist(key)
+            pos = 0
+        available = _block_doubles(key, pos, doubles)
+        accepted = 0
+        j = 0
+        if carry >= 0.0:
+            ok, x1, r2 = _accepted(carry, doubles[0])
+            x1s[0], x2s[0], r2s[0], ends[0] = x1, 2.0 * doubles[0] - 1.0, r2, 1
+            accepted = 1 if ok else 0
+            j = 1
+        while j + 1 < available:
+            ok, x1, r2 = _accepted(doubles[j], doubles[j + 1])
+            x1s[accepted] = x1
+            x2s[accepted] = 2.0 * doubles[j + 1] - 1.0
+            r2s[accepted] = r2
+            ends[accepted] = j + 2
+            accepted += 1 if ok else 0
+            j += 2
+        take = min(accepted, (count - produced + 1) // 2)
+        whole = take if 2 * take <= count - produced else take - 1
+        for i in range(whole):
+            r2 = r2s[i]
+            f = math.sqrt(-2.0 * math.log(r2) / r2)
+            out[produced + 2 * i] = f * x2s[i]
+            out[produced + 2 * i + 1] = f * x1s[i]
+        produced += 2 * whole
+        if whole < take:  # the run's last normal: the pair's other one is cached
+            r2 = r2s[take - 1]
+            f = math.sqrt(-2.0 * math.log(r2) / r2)
+            out[produced] = f * x2s[take - 1]
+            meta[2] = f * x1s[take - 1]
+            meta[1] = 1.0
+            produced += 1
+        if produced >= count:
+            pos += 2 * ends[take - 1]
+            break
+        carry = doubles[available - 1] if j < available else -1.0
+        pos = _N
+    meta[0] = pos
 
 
 @njit(nogil=True, cache=True)

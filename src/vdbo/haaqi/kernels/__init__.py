@@ -8,12 +8,13 @@ the numpy/scipy code it replaces (pyclarity 0.3.4, ``clarity.evaluator.haspi.eb`
 * reductions copy numpy's summation order: ``np.sum``/``np.mean`` are pairwise sums
   over 8192-element buffer blocks (`numpy_sum`), Python's builtin ``sum`` is
   sequential, and ``np.correlate`` lag values are BLAS ``ddot`` calls, so those call
-  numpy's own BLAS (`vdbo.haaqi.blas`);
+  numpy's own BLAS (`vdbo.haaqi.blas`, matched by `vdbo.haaqi.host`);
 * ``scipy.signal.lfilter`` is a direct-form-II-transposed recursion, reproduced term
   by term (`_section4`, `gain_filter_apply`);
 * log10 and power are numpy's. Where numpy uses the C library (checked at run time
-  by `vdbo.haaqi.transcendental`), the ``*_libm`` kernels call the same functions
-  from numba; otherwise numpy itself is called on 8192-sample blocks in between.
+  by `vdbo.haaqi.host`), the ``*_libm`` kernels call the same functions from numba;
+  otherwise numpy itself is called on 8192-sample blocks in between (`libm` holds
+  the C library's versions for that block path, to test the fused kernels anywhere).
 
 Both signals (reference, processed) of a band run through one loop: they share the
 demodulating oscillator, and their independent recursions fill the CPU pipeline. A
@@ -25,15 +26,17 @@ One module per stage of the ear model, in signal order: `state` (block size, the
 per-band state vector), `filterbank` (gammatone control and main filters), `ohc`
 (outer-hair-cell compression), `ihc` (dB SL, inner-hair-cell adaptation, internal
 noise), `bands` (whole-band drivers of the fast path), `alignment` (delay alignment),
-`envelope_features` (segment smoothing, lag correlations, covariances, cepstrum) and
-`reductions` (numpy's ``np.sum``/``argmax`` with numpy's rounding). Every public
-kernel is importable from this package.
+`envelope_features` (segment smoothing, lag correlations, covariances, cepstrum),
+`libm` (the C library's log10/pow on a block) and `reductions` (numpy's
+``np.sum``/``argmax`` with numpy's rounding). Every public kernel is importable from
+this package.
 
 Numba caches each kernel on disk keyed by its own file only, so a kernel compiled
 against an older version of a kernel it calls in another file would be reused
 silently. The caches of this package therefore live in a folder named by a hash of
-every source file of `vdbo.haaqi` (:func:`_numba_cache_dir`): any edit there
-recompiles them all, as a single-file module did.
+every source file of `vdbo.haaqi` that defines numba code (:func:`_numba_cache_dir`):
+any edit there recompiles them all, as a single-file module did; an edit of the
+Python-level driver modules does not.
 """
 
 from __future__ import annotations
@@ -45,12 +48,15 @@ import numba
 
 
 def _numba_cache_dir() -> str:
-    """``vdbo/haaqi/__pycache__/numba-<hash of the package's sources>``."""
+    """``vdbo/haaqi/__pycache__/numba-<hash of the package's numba sources>``."""
     package = Path(__file__).resolve().parents[1]
     digest = hashlib.sha256()
     for path in sorted(package.rglob("*.py")):
+        source = path.read_bytes()
+        if b"@njit" not in source and b"@intrinsic" not in source:
+            continue
         digest.update(str(path.relative_to(package)).encode())
-        digest.update(path.read_bytes())
+        digest.update(source)
     return str(package / "__pycache__" / f"numba-{digest.hexdigest()[:16]}")
 
 
@@ -58,6 +64,7 @@ def _numba_cache_dir() -> str:
 _saved, numba.config.CACHE_DIR = numba.config.CACHE_DIR, _numba_cache_dir()
 try:
     from vdbo.haaqi.kernels.alignment import (
+        accumulate_cross_spectra,
         fill_correlation_blocks,
         shift_inplace,
         top_two,
@@ -71,6 +78,7 @@ try:
     )
     from vdbo.haaqi.kernels.filterbank import control_mean_squares, front_block
     from vdbo.haaqi.kernels.ihc import add_small, back_block, sl_log_libm
+    from vdbo.haaqi.kernels.libm import libm_log10_inplace, libm_pow10_inplace
     from vdbo.haaqi.kernels.ohc import (
         COMPRESS_PARAMS,
         compress_gain_db,
@@ -95,6 +103,7 @@ __all__ = [
     "NUMPY_BUFSIZE",
     "SMALL",
     "STATE_SIZE",
+    "accumulate_cross_spectra",
     "add_small",
     "argmax_abs",
     "back_band_libm",
@@ -111,6 +120,8 @@ __all__ = [
     "front_block",
     "gain_filter_apply",
     "knee_gains",
+    "libm_log10_inplace",
+    "libm_pow10_inplace",
     "new_state",
     "numpy_sum",
     "shift_inplace",

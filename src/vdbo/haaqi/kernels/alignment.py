@@ -27,20 +27,42 @@ def shift_inplace(a, delay):
 @njit(nogil=True, cache=True)
 def fill_correlation_blocks(a, b, first, count, block, lags, a_blocks, b_blocks):
     """Overlap-save rows: a[k*block:(k+1)*block] and b[k*block-lags:(k+1)*block+lags]
-    for k = first..first+count-1, zero padded (also outside the signals)."""
+    for k = first..first+count-1, zero padded (also outside the signals).
+
+    Returns the sums of squares of a and b over a[k*block:(k+1)*block] (both
+    signals have a's length), while the data passes through the cache anyway: over
+    all blocks, the bound ``|a| |b|`` of the tie test (any order will do).
+    """
     n = a.shape[0]
     size = a_blocks.shape[1]
+    squares_a = np.zeros(8)
+    squares_b = np.zeros(8)
     for r in range(count):
         start = (first + r) * block
-        for j in range(size):
-            a_blocks[r, j] = 0.0
-            b_blocks[r, j] = 0.0
-        for j in range(min(block, n - start)):
+        filled = max(0, min(block, n - start))
+        for j in range(filled):
             a_blocks[r, j] = a[start + j]
-        for j in range(block + 2 * lags):
-            i = start - lags + j
-            if 0 <= i < n:
-                b_blocks[r, j] = b[i]
+            squares_a[j % 8] += a[start + j] * a[start + j]
+            squares_b[j % 8] += b[start + j] * b[start + j]
+        for j in range(filled, size):
+            a_blocks[r, j] = 0.0
+        lo = max(0, lags - start)  # first row index inside b
+        hi = max(lo, min(block + 2 * lags, n - start + lags))
+        for j in range(lo):
+            b_blocks[r, j] = 0.0
+        for j in range(lo, hi):
+            b_blocks[r, j] = b[start - lags + j]
+        for j in range(hi, size):
+            b_blocks[r, j] = 0.0
+    return squares_a.sum(), squares_b.sum()
+
+
+@njit(nogil=True, cache=True)
+def accumulate_cross_spectra(a_spectra, b_spectra, count, cross):
+    """``cross += sum over rows < count of a_spectra * conj(b_spectra)``."""
+    for r in range(count):
+        for k in range(cross.shape[0]):
+            cross[k] += a_spectra[r, k] * np.conj(b_spectra[r, k])
 
 
 @njit(nogil=True, cache=True)

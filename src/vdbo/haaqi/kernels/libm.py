@@ -1,0 +1,26 @@
+"""The C library's ``log10`` and ``10 ** v`` on a block, in place.
+
+The fused ``*_libm`` kernels call these same functions inline. Run between the
+blocks of `vdbo.haaqi.ear_model`'s block path instead of numpy's, they let the fused
+kernels be checked against the block path on every host, whichever ``log10``/``pow``
+numpy itself uses.
+"""
+
+from __future__ import annotations
+
+import math
+
+from numba import njit
+
+
+@njit(nogil=True, cache=True)
+def libm_log10_inplace(block):
+    for j in range(block.shape[0]):
+        block[j] = math.log10(block[j])
+
+
+@njit(nogil=True, cache=True)
+def libm_pow10_inplace(block, ten):
+    """``ten`` = 10.0, passed at run time so that ``ten ** v`` stays a ``pow`` call."""
+    for j in range(block.shape[0]):
+        block[j] = ten ** block[j]
