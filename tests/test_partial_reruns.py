@@ -24,6 +24,9 @@ INPUT_SET_CHANGED = "set of input files has changed since last execution"
 
 # What one changed pair (separator, listener, song) and its separator's table cost.
 PER_PAIR = {"enhance": 2, "encode": 2, "score": 2}
+# The fast engine (the default) re-scores 2 pairs per separator with the official
+# one: here both pairs of the run, so their verification follows their scores.
+VERIFIED = {"verify_scores": 2}
 # The figures and report pages a changed score reaches (the config page: any change).
 REPORT = {"plot_stem_means": 1, "plot_heatmap": 1, "plot_hearing_loss": 1,
           "plot_cost": 1, "report_tables": 1, "report_config": 1}  # fmt: skip
@@ -88,7 +91,7 @@ def shorter_nalr_filter(config):
 @pytest.mark.parametrize("change", [apply_compressor, shorter_nalr_filter])
 def test_amplification_change_reruns_from_enhance_not_separate(finished, change):
     text = dry_run(finished, change)
-    planned = assert_plan(text, {**PER_PAIR, **TABLES})
+    planned = assert_plan(text, {**PER_PAIR, **VERIFIED, **TABLES})
     assert reasons(text)[PARAMS_CHANGED] - set(REPORT) == {"enhance"}
     assert {j.wildcard("listener") for j in planned if j.rule in PER_PAIR} == {FIRST}
 
@@ -102,7 +105,7 @@ def test_soft_clip_change_reruns_encode_and_its_temporary_input(finished):
     """soft_clip is encode's param only, but encode reads enhance's temp() output,
     deleted after the first run: enhance reruns to remake it, separate does not."""
     text = dry_run(finished, no_soft_clip)
-    assert_plan(text, {**PER_PAIR, **TABLES})
+    assert_plan(text, {**PER_PAIR, **VERIFIED, **TABLES})
     why = reasons(text)
     assert why[PARAMS_CHANGED] - set(REPORT) == {"encode"}
     assert "enhance" in why[MISSING]
@@ -115,10 +118,18 @@ def add_listener(config):
 @pytest.mark.slow
 def test_added_listener_adds_only_its_jobs(finished):
     text = dry_run(finished, add_listener)
-    planned = assert_plan(text, {**PER_PAIR, **TABLES})
+    # the verification sample of 4 pairs keeps one verified pair, adds one of ADDED
+    planned = assert_plan(text, {**PER_PAIR, "verify_scores": 1, **TABLES})
     assert {j.wildcard("listener") for j in planned if j.rule in PER_PAIR} == {ADDED}
     assert {j.wildcard("song") for j in planned if j.rule == "score"} == set(SONGS)
-    assert reasons(text)[INPUT_SET_CHANGED] == {"aggregate_scores", "plot_cost"}
+    assert [j.wildcard("listener") for j in planned if j.rule == "verify_scores"] == [
+        ADDED
+    ]
+    assert reasons(text)[INPUT_SET_CHANGED] == {
+        "aggregate_scores",
+        "plot_cost",
+        "summary",
+    }
     assert reasons(text).get(PARAMS_CHANGED, set()) <= set(REPORT)
 
 
@@ -129,7 +140,7 @@ def enable_mixture(config):
 @pytest.mark.slow
 def test_added_separator_adds_only_its_jobs(finished):
     text = dry_run(finished, enable_mixture)
-    planned = assert_plan(text, {"separate": 2, **PER_PAIR, **TABLES})
+    planned = assert_plan(text, {"separate": 2, **PER_PAIR, **VERIFIED, **TABLES})
     per_separator = [j for j in planned if j.rule not in ("summary", "all", *REPORT)]
     assert {j.wildcard("separator") for j in per_separator} == {"mixture"}
     assert {j.wildcard("listener") for j in planned if j.rule in PER_PAIR} == {FIRST}
@@ -142,15 +153,15 @@ def later_segment(config):
 @pytest.mark.slow
 def test_scored_segment_change_reruns_only_scoring(finished):
     text = dry_run(finished, later_segment)
-    assert_plan(text, {"score": 2, **TABLES})
-    assert reasons(text)[PARAMS_CHANGED] - set(REPORT) == {"score"}
+    assert_plan(text, {"score": 2, **VERIFIED, **TABLES})
+    assert reasons(text)[PARAMS_CHANGED] - set(REPORT) == {"score", "verify_scores"}
 
     summary = dry_run(finished, later_segment, "--summary").splitlines()
     header = summary.index(next(line for line in summary if line.startswith("output")))
     rows = [dict(zip(summary[header].split("\t"), line.split("\t"), strict=True))
             for line in summary[header + 1 :] if line.count("\t") == 5]  # fmt: skip
     pending = {r["rule"] for r in rows if r["plan"] == "update pending"}
-    assert pending == {"score", "aggregate_scores", "summary", *REPORT}
+    assert pending == {"score", "verify_scores", "aggregate_scores", "summary", *REPORT}
     first = summary[header].split("	")[0]  # the output file column
     scores = [r for r in rows if r["rule"] == "score" and r[first].endswith(".csv")]
     assert len(scores) == 2 and {r["status"] for r in scores} == {"params changed"}

@@ -64,8 +64,10 @@ def test_silent_references_in_the_workflow(tmp_path):
     assert "`scoring.silent_reference: skip`" in chorale[0]
     left = [m for m in messages if f"song {LEFT_OUT!r}" in m]
     assert any("vocals (left ear)" in m and "bass (left ear)" in m for m in left)
-    remix = [m for m in messages if "reference remix is silent" in m]
-    assert len(remix) == 1 and "in the left ear" in remix[0] and LEFT_OUT in remix[0]
+    # the remix's reference ear: the same policy and message as a stem's
+    remix = [m for m in messages if "_remix.flac" in m]
+    assert len(remix) == 1 and LEFT_OUT in remix[0]
+    assert "the reference is silent (all samples zero) in the left ear" in remix[0]
     assert not (run / "results/scores/oracle.csv").exists()
     log = (run / f"results/logs/separate/oracle/{CHORALE}.log").read_text()
     settings = " ".join(f"{k}={v}" for k, v in CPU_ENV.items())

@@ -38,7 +38,7 @@ from vdbo.core.audio_io import read_wav_int16
 from vdbo.core.errors import InputError
 from vdbo.core.official import evaluate_function
 from vdbo.evaluation.engines import evaluation_calls, get_engine
-from vdbo.evaluation.silence import apply_policy, check_cells, rms_dbfs
+from vdbo.evaluation.silence import apply_policy, check_cells, rms_dbfs, scored_range
 
 OFFICIAL_STEM_ORDER = ("drums", "bass", "other", "vocals")
 SEGMENT_TOLERANCE_S = 0.01
@@ -91,13 +91,6 @@ def _crop(path: Path, segment: tuple[float, float] | None, bounds=round) -> np.n
             "segments file",
         )
     return ref[a:b]
-
-
-def scored_range(segment: tuple[float, float] | None, seconds: float) -> str:
-    """The scored range for messages: "10.00-40.00 s" or "0.00-3.00 s (whole song)"."""
-    if segment is None:
-        return f"0.00-{seconds:.2f} s (whole song)"
-    return f"{segment[0]:.2f}-{segment[1]:.2f} s"
 
 
 def reference_levels(

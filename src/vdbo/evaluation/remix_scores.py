@@ -44,13 +44,13 @@ from vdbo.core.errors import InputError
 from vdbo.core.metadata import ear_audiogram
 from vdbo.core.official import evaluate_function
 from vdbo.evaluation.engines import get_engine
-from vdbo.evaluation.pairs import scored_range
 from vdbo.evaluation.silence import (
     QUIET_DBFS,
     apply_policy,
     check_cells,
     check_policy,
     rms_dbfs,
+    scored_range,
 )
 from vdbo.remix.loudness import integrated_loudness
 from vdbo.remix.stem_keys import db_to_amplitude

@@ -36,6 +36,13 @@ def rms_dbfs(samples: np.ndarray) -> float:
     return 20 * math.log10(rms) if rms > 0 else -math.inf
 
 
+def scored_range(segment: tuple[float, float] | None, seconds: float) -> str:
+    """The scored range for messages: "10.00-40.00 s" or "0.00-3.00 s (whole song)"."""
+    if segment is None:
+        return f"0.00-{seconds:.2f} s (whole song)"
+    return f"{segment[0]:.2f}-{segment[1]:.2f} s"
+
+
 def cell_text(cell: str) -> str:
     """``left_drums`` -> "drums (left ear)"; a remix ear ``left`` -> "the left ear"."""
     side, _, stem = cell.partition("_")

@@ -1,4 +1,4 @@
-# The preflight (vdbo.core.preflight): before any job is planned, every check that
+# The preflight (vdbo.preflight): before any job is planned, every check that
 # is cheap (WAV headers, reference stems read once per song, the weights cache) so
 # that `snakemake -n` reports what would fail hours later, and a run stops before it
 # starts (with --keep-going they are warnings: the jobs they concern fail on their
@@ -7,7 +7,7 @@
 
 from types import SimpleNamespace  # noqa: E402
 
-from vdbo.core import preflight  # noqa: E402
+from vdbo import preflight  # noqa: E402
 
 
 def preflight_weights(found):

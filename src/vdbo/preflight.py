@@ -5,12 +5,13 @@ download or a reference stem that is silent over the scored range (which the
 ``error`` silence policy stops on) would otherwise be found by a job after it. The
 checks here are cheap: WAV headers, and the reference stems read once per song,
 only as far as the first sound in each channel (a silent one is read to the end of
-the scored range). The workflow runs them while it is parsed (rules/preflight.smk),
+the scored range). The workflow runs them while it is parsed (rules/common/preflight.smk),
 so ``snakemake -n`` reports every problem at once.
 """
 
 from __future__ import annotations
 
+import math
 import re
 import socket
 import time
@@ -22,9 +23,10 @@ from urllib.parse import urlparse
 import numpy as np
 from scipy.io import wavfile
 
-from vdbo import MUSDB_SAMPLE_RATE
+from vdbo import MUSDB_SAMPLE_RATE, SIDES
 from vdbo.core.audio_io import PCM, truncation_error, wav_header
 from vdbo.core.errors import InputError
+from vdbo.evaluation.silence import apply_policy, scored_range
 
 CHUNK_FRAMES = MUSDB_SAMPLE_RATE
 """Frames read at a time while looking for the first sound of a channel."""
@@ -125,29 +127,20 @@ def track_problems(
         return report
     if silent_policy != "error":
         return report
+    levels = {}
     for name in references:
         if name not in headers:
             continue
         report.references += 1
         silent = silent_channels(files[name], a, b)
-        if silent:
-            ears = ", ".join(("left", "right")[c] for c in silent)
-            where = "the whole song" if segment is None else (
-                f"{segment[0]:g}-{segment[1]:g} s"
-            )  # fmt: skip
-            report.errors.append(
-                InputError(
-                    files[name],
-                    f"song {song!r}: the reference {name} is silent (all samples "
-                    f"zero) in the {ears} ear over the scored range ({where}); "
-                    "HAAQI cannot score it and `scoring.silent_reference: error` "
-                    "stops its score job",
-                    "set `scoring.silent_reference: skip` to leave these stem-ears "
-                    "out, or score a range where the stem plays (`scoring.segment`, "
-                    "`scoring.segments_file`), or leave the song out "
-                    "(`data.select_songs`)",
-                )
-            )
+        for channel, side in enumerate(SIDES):
+            levels[f"{side}_{name}"] = -math.inf if channel in silent else 0.0
+    try:  # the scoring job's own policy and message
+        where = scored_range(segment, frames / MUSDB_SAMPLE_RATE)
+        folder = Path(next(iter(files.values()))).parent
+        apply_policy(levels, "error", f"song {song!r}", where, folder)
+    except InputError as err:
+        report.errors.append(err)
     return report
 
 
