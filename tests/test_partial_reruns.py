@@ -154,7 +154,7 @@ def later_segment(config):
 def test_scored_segment_change_reruns_only_scoring(finished):
     text = dry_run(finished, later_segment)
     assert_plan(text, {"score": 2, **VERIFIED, **TABLES})
-    assert reasons(text)[PARAMS_CHANGED] - set(REPORT) == {"score", "verify_scores"}
+    assert reasons(text)[PARAMS_CHANGED] - set(REPORT) == {"score"}
 
     summary = dry_run(finished, later_segment, "--summary").splitlines()
     header = summary.index(next(line for line in summary if line.startswith("output")))

@@ -30,7 +30,6 @@ from vdbo.evaluation.pairs import (
     write_pair_checks,
     write_pair_scores,
 )
-from vdbo.evaluation.remix_scores import score_remix
 from vdbo.evaluation.verification import verify_against
 
 
@@ -83,6 +82,9 @@ def run(sm: Any) -> None:
         "silent_reference": settings.silent_reference,
     }
     if "flac" in declared:
+        # only remix jobs load the remix package (loudness meter, strategies)
+        from vdbo.evaluation.remix_scores import score_remix
+
         stats = json.loads(Path(sm.input.stats).read_text())
         scores = score_remix(
             Path(sm.input.flac),
