@@ -28,6 +28,8 @@ include: "workflow/rules/score.smk"
 include: "workflow/rules/remix.smk"
 include: "workflow/rules/submissions.smk"
 include: "workflow/rules/report.smk"
+include: "workflow/rules/compare.smk"
+include: "workflow/rules/listen.smk"
 
 
 rule all:
@@ -37,4 +39,5 @@ rule all:
         verified_pairs(),
         submission_zips(),
         report_targets(),
+        listen_and_compare_targets(),
     default_target: True

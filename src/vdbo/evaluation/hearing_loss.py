@@ -1,0 +1,87 @@
+"""What a listener hears: pyclarity 0.3.4's MSBG hearing-loss simulator, per ear.
+
+MSBG (Moore, Stone, Baer, Glasberg; ``clarity.evaluator.msbg``) is the simulator the
+Clarity and Cadenza projects use so that normal-hearing people hear a signal as a
+listener with that audiogram would. Its classes are taken from the installed pyclarity
+through :mod:`vdbo.core.official`, unchanged, with one adaptation: the source's
+``Audiogram`` dataclass gives ``cfs`` an ndarray default, which Python 3.11's
+``dataclasses`` refuses at import; it is built here by a ``dataclass`` that turns an
+ndarray default into a ``default_factory`` of the same values (every other line is
+pyclarity's, and vdbo always passes ``cfs``).
+
+Levels: MSBG takes a digital RMS of 0 dB (full scale) as 120 dB SPL (its defaults
+``equiv_0db_spl`` 100 + ``ahr`` 20) and returns the signal at the level the impaired
+ear would receive, so a quiet remix stays quiet.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import functools
+import logging
+import warnings
+
+import numpy as np
+
+from vdbo import SIDES
+from vdbo.core.listener import ear_audiogram
+from vdbo.core.official import official, replaced
+
+MSBG_MODULE = "clarity.evaluator.msbg.msbg"
+AUDIOGRAM_MODULE = "clarity.evaluator.msbg.audiogram"
+MSBG_SAMPLE_RATE = 44100
+"""The only rate MSBG's ``Ear.process`` accepts."""
+
+
+def _dataclass_with_array_defaults(cls=None, /, **kwargs):
+    """``dataclasses.dataclass``, an ndarray class default given as default_factory."""
+
+    def wrap(c):
+        for name, value in list(vars(c).items()):
+            if isinstance(value, np.ndarray):
+                setattr(c, name, dataclasses.field(default_factory=value.copy))
+        return dataclasses.dataclass(c, **kwargs)
+
+    return wrap if cls is None else wrap(cls)
+
+
+@functools.cache
+def msbg_classes():
+    """(Audiogram, Ear) of the installed pyclarity's MSBG."""
+    with replaced(AUDIOGRAM_MODULE, "dataclass", _dataclass_with_array_defaults):
+        audiogram = official(AUDIOGRAM_MODULE, "Audiogram")
+    return audiogram, official(MSBG_MODULE, "Ear")
+
+
+@contextlib.contextmanager
+def _quiet():
+    """MSBG logs at INFO per call and uses a scipy name deprecated since 1.1 (a
+    warning the user cannot act on): keep both out of the job log."""
+    root = logging.getLogger()
+    level = root.level
+    root.setLevel(max(level, logging.WARNING))
+    try:
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", "Importing kaiser", DeprecationWarning)
+            yield
+    finally:
+        root.setLevel(level)
+
+
+def simulate(signal: np.ndarray, listener: dict) -> np.ndarray:
+    """``signal`` (samples, 2) at 44.1 kHz as the listener hears it: the left channel
+    through the left ear's audiogram, the right through the right's; same length."""
+    audiogram_cls, ear_cls = msbg_classes()
+    out = np.zeros_like(signal, dtype=np.float64)
+    for k, side in enumerate(SIDES):
+        cfs, levels = ear_audiogram(listener, side)
+        ear = ear_cls(sample_frequency=MSBG_SAMPLE_RATE)
+        ear.set_audiogram(audiogram_cls(levels=levels, cfs=cfs))
+        channel = np.asarray(signal[:, k], dtype=np.float64)
+        if not np.any(channel):
+            continue  # MSBG divides by the signal's RMS: silence stays silence
+        with _quiet():
+            heard = ear.process(channel)[0]
+        out[:, k] = heard[: len(channel)]
+    return out
