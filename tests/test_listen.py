@@ -181,3 +181,27 @@ def test_listen_page_and_manifest(tmp_path):
     assert heard["rms_dbfs"] < loud["rms_dbfs"] - 10
     assert page.count('<img alt="spectrogram"') == len(entries)
     assert "remix HAAQI: left ear 0.400" in page
+
+
+def test_strategy_equal_to_the_official_remix_is_not_repeated(tmp_path):
+    official = tmp_path / "official.flac"
+    sf.write(official, tone(0.5, 440, 0.3), RATE, subtype="PCM_16")
+    copy = tmp_path / "baseline.flac"
+    copy.write_bytes(official.read_bytes())
+    other = tmp_path / "audiogram.flac"
+    sf.write(other, tone(0.5, 440, 0.1), RATE, subtype="PCM_16")
+    sources = listen.pair_sources(
+        "oracle",
+        "L1",
+        "mix.wav",
+        str(official),
+        2.0,
+        {"baseline": (str(copy), {"left ear": 0.6}), "audiogram": (str(other), None)},
+    )
+    assert [s.key for s in sources] == [
+        "mixture",
+        "official remix",
+        "strategy audiogram",
+    ]
+    assert sources[1].title.endswith("= remix strategy baseline")
+    assert sources[1].haaqi == {"left ear": 0.6} and sources[1].offset_s == 2.0

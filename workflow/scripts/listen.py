@@ -3,7 +3,7 @@
 import pandas as pd
 
 from vdbo.core.jobs import run_job
-from vdbo.report.listen import Source, listen_page
+from vdbo.report.listen import listen_page, pair_sources
 
 
 def main(sm):
@@ -20,26 +20,23 @@ def main(sm):
     }
     files = iter(sm.input.strategy_remixes)
     strategy_files = {(st, pair): next(files) for st in p.strategies for pair in pairs}
-    sources = {}
-    for song, lid in pairs:
-        sources[(song, lid)] = [
-            Source("mixture", "reference mixture (unprocessed)", mixture[song], 0.0),
-            Source(
-                "official remix",
-                f"{sm.wildcards.separator}: official remix (NAL-R for {lid})",
-                remix[(song, lid)],
-                offsets[song],
-            ),
-        ] + [
-            Source(
-                f"strategy {st}",
-                f"remix strategy {st}",
-                strategy_files[(st, (song, lid))],
-                0.0,
-                _remix_haaqi(tables[st], song, lid),
-            )
-            for st in p.strategies
-        ]
+    sources = {
+        (song, lid): pair_sources(
+            sm.wildcards.separator,
+            lid,
+            mixture[song],
+            remix[(song, lid)],
+            offsets[song],
+            {
+                st: (
+                    strategy_files[(st, (song, lid))],
+                    _remix_haaqi(tables[st], song, lid),
+                )
+                for st in p.strategies
+            },
+        )
+        for song, lid in pairs
+    }
     listen_page(
         sm.wildcards.separator,
         sm.input.scores,

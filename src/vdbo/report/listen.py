@@ -15,6 +15,7 @@ clip (length, level, bytes) for tests and for readers outside the report.
 from __future__ import annotations
 
 import base64
+import filecmp
 import html
 import io
 import json
@@ -87,6 +88,42 @@ def pick_pairs(
             )
         labels.setdefault(key, []).append("chosen")
     return [Pick(" and ".join(v), s, lid) for (s, lid), v in labels.items()]
+
+
+def pair_sources(
+    separator: str,
+    listener: str,
+    mixture: str,
+    official_remix: str,
+    official_offset_s: float,
+    strategies: dict[str, tuple[str, dict[str, float] | None]],
+) -> list[Source]:
+    """The signals of one pair: mixture, official remix, each strategy's remix
+    (``{name: (flac, remix HAAQI)}``). A strategy whose file is the official remix
+    byte for byte (``baseline`` reuses it) is not repeated: the official row names it
+    and shows its remix HAAQI."""
+    official = Source(
+        "official remix",
+        f"{separator}: official remix (NAL-R for {listener})",
+        official_remix,
+        official_offset_s,
+    )
+    rest = []
+    for name, (path, haaqi) in strategies.items():
+        if filecmp.cmp(path, official_remix, shallow=False):
+            official = Source(
+                official.key,
+                f"{official.title} = remix strategy {name}",
+                official.path,
+                official.offset_s,
+                haaqi,
+            )
+        else:
+            rest.append(
+                Source(f"strategy {name}", f"remix strategy {name}", path, 0.0, haaqi)
+            )
+    mix = Source("mixture", "reference mixture (unprocessed)", mixture, 0.0)
+    return [mix, official, *rest]
 
 
 def read_clip(
