@@ -134,6 +134,9 @@ def test_listen_page_and_manifest(tmp_path):
     sf.write(mixture, tone(4.0, 330, 0.2), RATE, subtype="PCM_16")
     remix = tmp_path / "remix.flac"
     sf.write(remix, tone(4.0, 4000, 0.02), RATE, subtype="PCM_16")
+    square = np.sign(np.sin(2 * np.pi * 1000 * np.arange(4 * RATE) / RATE))
+    loud = tmp_path / "loud.flac"
+    sf.write(loud, np.stack([square, square], 1) * 0.999, RATE, subtype="PCM_16")
     quiet = tmp_path / "quiet.flac"
     sf.write(quiet, np.zeros((4 * RATE, 2)), RATE, subtype="PCM_16")
     sources = {
@@ -141,6 +144,7 @@ def test_listen_page_and_manifest(tmp_path):
             listen.Source("mixture", "reference mixture", str(mixture), 0.0),
             listen.Source("official remix", "remix", str(remix), 0.0),
             listen.Source("strategy x", "x", str(quiet), 0.0, {"left ear": 0.4}),
+            listen.Source("strategy loud", "loud", str(loud), 0.0),
         ]
         for lid in ("L1", "L2")
     }
@@ -158,7 +162,7 @@ def test_listen_page_and_manifest(tmp_path):
         manifest,
     )
     assert json.loads(manifest.read_text()) == entries
-    assert len(entries) == 2 * 3 * 2  # picks x signals x (as written, hearing loss)
+    assert len(entries) == 2 * 4 * 2  # picks x signals x (as written, hearing loss)
     assert {e["seconds"] for e in entries} == {0.5}
     page = out.read_text()
     clips = re.findall(r'src="data:audio/mpeg;base64,([^"]+)"', page)
@@ -180,6 +184,17 @@ def test_listen_page_and_manifest(tmp_path):
     # a 4 kHz tone at about 80 dB SPL; L1 has 65 and 40 dB HL there: far quieter
     assert heard["rms_dbfs"] < loud["rms_dbfs"] - 10
     assert page.count('<img alt="spectrogram"') == len(entries)
+    # the full-scale square wave overshoots when resampled: clipped, and said so
+    square_clip = next(
+        e
+        for e in entries
+        if e["signal"] == "strategy loud" and e["hearing"] == "as written"
+    )
+    assert square_clip["clipped_share"] > 0.01 and square_clip["peak_dbfs"] == 0.0
+    assert "of samples clipped at full scale" in page
+    assert all(
+        e["clipped_share"] == 0 for e in entries if e["signal"] != "strategy loud"
+    )
     assert "remix HAAQI: left ear 0.400" in page
 
 

@@ -166,8 +166,8 @@ def level_dbfs(x: np.ndarray) -> tuple[float, float]:
 
 
 def encode_mp3(x: np.ndarray, rate: int) -> bytes:
-    """Stereo MP3 (libsndfile's LAME, its default quality); samples beyond full
-    scale are clipped by the encoder (the manifest flags such clips)."""
+    """Stereo MP3 (libsndfile's LAME, its default quality) of ``x`` within full
+    scale (:func:`make_clip` clips it)."""
     buffer = io.BytesIO()
     sf.write(buffer, x.astype(np.float32), rate, format="MP3", subtype="MPEG_LAYER_III")
     return buffer.getvalue()
@@ -278,6 +278,8 @@ def listen_page(
                 ("hearing loss", audiograms[pick.listener]),
             ):
                 clip = make_clip(x, rate, clip_rate, listener)
+                over = float(np.mean(np.abs(clip) > 1.0))
+                clip = np.clip(clip, -1.0, 1.0)  # what MP3 can hold, flagged below
                 data = encode_mp3(clip, clip_rate)
                 rms, peak = level_dbfs(clip)
                 entry = {
@@ -291,7 +293,7 @@ def listen_page(
                     "bytes": len(data),
                     "rms_dbfs": rms,
                     "peak_dbfs": peak,
-                    "clipped": bool(peak > 0),
+                    "clipped_share": over,
                     "silent": bool(rms < SILENCE_DBFS),
                 }
                 entries.append(entry)
@@ -321,7 +323,9 @@ def listen_page(
         "the mixture at its MUSDB18-HQ level, the remixes at the level of their "
         "FLAC (the official remix after NAL-R for this listener), the hearing-loss "
         "columns at the level MSBG gives (0 dBFS RMS taken as 120 dB SPL), never "
-        "normalised. Spectrograms share one scale "
+        "normalised; samples beyond full scale (resampling or MSBG can push a remix "
+        "written at full scale over it) are clipped, and their share printed. "
+        "Spectrograms share one scale "
         f"({SPECTROGRAM_DB[0]:g} to {SPECTROGRAM_DB[1]:g} dB re full scale). HAAQI "
         "above each pair: the official scores of the separated, amplified stems; "
         "beside a strategy: its remix HAAQI per ear.</p>"
@@ -337,7 +341,8 @@ def listen_page(
 def _clip_cell(entry: dict, mp3: bytes, png: bytes) -> str:
     audio = base64.b64encode(mp3).decode()
     image = base64.b64encode(png).decode()
-    flag = " clipped" if entry["clipped"] else ""
+    share = entry["clipped_share"]
+    flag = f", {share:.1%} of samples clipped at full scale" if share else ""
     flag += " silent" if entry["silent"] else ""
     return (
         f'<td><audio controls preload="metadata" data-seconds="{entry["seconds"]}" '
