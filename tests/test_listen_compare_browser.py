@@ -4,7 +4,8 @@ One small workflow run (1 song x 2 listeners, oracle and mixture, one level-safe
 strategy) and its ``snakemake --report``. Every clip of every Listen page is played
 in the browser: it must load (no media error), last as long as its manifest says,
 play through to its end, and decode to a signal at the level the manifest gives and
-not silent; a clip of the manifest without a player fails the test. The Compare page
+not silent; a clip of the manifest without a player fails the test.
+ The Compare page
 must print every row of ``results/compare/comparisons.csv``.
 """
 
@@ -168,18 +169,18 @@ def test_listen_and_compare_in_headless_chromium(listen_run):
                     listed["hearing"],
                 ), where
                 assert shown["error"] is None and "decode_error" not in shown, shown
-                assert shown["duration"] == pytest.approx(
-                    listed["seconds"], abs=0.06
-                ), (where, shown)
-                assert shown["decoded_seconds"] == pytest.approx(
-                    listed["seconds"], abs=0.06
-                ), (where, shown)
+                # LAME adds its encoder delay and pads the last frame: < 0.1 s
+                for seconds in (shown["duration"], shown["decoded_seconds"]):
+                    assert 0 <= seconds - listed["seconds"] < 0.1, (where, shown)
                 assert shown["played"] is True and shown["ended"], (where, shown)
                 assert math.isfinite(shown["rms_dbfs"]), (where, shown)
                 assert shown["rms_dbfs"] > SILENCE_DBFS, ("silent clip", where, shown)
-                assert shown["rms_dbfs"] == pytest.approx(
-                    listed["rms_dbfs"], abs=1.0
-                ), (where, shown)
+                # the same energy as the clip the manifest describes (the encoder's
+                # delay and padding are silent)
+                energy = shown["rms_dbfs"] + 10 * math.log10(
+                    shown["decoded_seconds"] / listed["seconds"]
+                )
+                assert energy == pytest.approx(listed["rms_dbfs"], abs=1.0), where
         open_result(b, "Compare", "compare.html")
         printed = json.loads(
             frame_eval(

@@ -25,6 +25,7 @@ rule listen:
         picks=config["listen"]["picks"],
         extra=config["listen"]["pairs"],
         sample_rate=config["listen"]["sample_rate"],
+        mp3_kbps=config["listen"]["mp3_kbps"],
     log:
         "results/logs/listen/{separator}.log",
     benchmark:

@@ -46,6 +46,7 @@ def main(sm):
         p.extra,
         {song: tuple(w) for song, w in windows.items()},
         p.sample_rate,
+        p.mp3_kbps,
         sm.output.page,
         sm.output.manifest,
     )
