@@ -95,6 +95,14 @@ def test_msbg_normal_hearing_keeps_and_loss_removes_highs():
     severe = audiogram_cls(levels=np.array(SLOPING["audiogram_levels_l"]))
     assert list(severe.cfs) == SLOPING["audiogram_cfs"]  # the official default
     assert severe.severity == "SEVERE"  # mean 2-8 kHz loss 62 dB, over 56
+    # presented 40 dB quieter and scaled back: normal hearing still keeps the level
+    quiet = hearing_loss.simulate(noise, NORMAL, gain_db=-40.0)
+    assert band_level(quiet[:, 0], 500, 2000) == pytest.approx(
+        band_level(noise[:, 0], 500, 2000), abs=3
+    )
+    assert hearing_loss.full_scale_spl_db() == 120.0  # MSBG's 100 + 20 dB
+    # CAD1: a reference at -30 dBFS RMS plays at 65 dB SPL through -25 dB
+    assert hearing_loss.presentation_gain_db(-30.0, 65.0) == -25.0
     silent = hearing_loss.simulate(np.zeros((RATE // 10, 2)), SLOPING)
     assert not silent.any()
 
@@ -192,7 +200,10 @@ def test_listen_page_and_manifest(tmp_path):
     )
     assert loud["hearing"] == "as written"
     assert loud["rms_dbfs"] == pytest.approx(10 * np.log10(0.02**2 * 5 / 16), abs=0.1)
-    # a 4 kHz tone at about 80 dB SPL; L1 has 65 and 40 dB HL there: far quieter
+    # the mixture (-19 dBFS) plays at 65 dB SPL: the remix's 4 kHz tone (-45 dBFS)
+    # at 39 dB SPL, below L1's 65 and 40 dB HL there: far quieter
+    mixture_rms = 10 * np.log10(0.2**2 * 5 / 16)
+    assert heard["msbg_gain_db"] == pytest.approx(65 - 120 - mixture_rms, abs=0.01)
     assert heard["rms_dbfs"] < loud["rms_dbfs"] - 10
     # the full-scale square wave overshoots when resampled: clipped, and said so
     square_clip = next(

@@ -26,6 +26,7 @@ rule listen:
         extra=config["listen"]["pairs"],
         sample_rate=config["listen"]["sample_rate"],
         mp3_kbps=config["listen"]["mp3_kbps"],
+        reference_spl_db=config["listen"]["reference_spl_db"],
     log:
         "results/logs/listen/{separator}.log",
     benchmark:

@@ -49,6 +49,7 @@ def main(sm):
         p.mp3_kbps,
         sm.output.page,
         sm.output.manifest,
+        p.reference_spl_db,
     )
 
 

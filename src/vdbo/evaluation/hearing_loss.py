@@ -10,8 +10,12 @@ ndarray default into a ``default_factory`` of the same values (every other line 
 pyclarity's, and vdbo always passes ``cfs``).
 
 Levels: MSBG takes a digital RMS of 0 dB (full scale) as 120 dB SPL (its defaults
-``equiv_0db_spl`` 100 + ``ahr`` 20) and returns the signal at the level the impaired
-ear would receive, so a quiet remix stays quiet.
+``equiv_0db_spl`` 100 + ``ahr`` 20). A remix written near full scale would reach it at
+115-120 dB SPL, past the loudness-recruitment model's catch-up level, where MSBG
+expands it by up to 20 dB. The caller therefore gives a presentation gain (the CAD1
+evaluation plays the reference at 65 dB SPL): the signal is scaled by it before MSBG
+and back after, so the output stays on the file's digital scale, at the level the
+impaired ear receives relative to it.
 """
 
 from __future__ import annotations
@@ -69,19 +73,34 @@ def _quiet():
         root.setLevel(level)
 
 
-def simulate(signal: np.ndarray, listener: dict) -> np.ndarray:
+def full_scale_spl_db() -> float:
+    """The SPL MSBG takes a digital RMS of 0 dB for (its Ear's defaults)."""
+    ear = msbg_classes()[1]()
+    return float(ear.equiv_0db_spl + ear.ahr)
+
+
+def presentation_gain_db(reference_rms_dbfs: float, reference_spl_db: float) -> float:
+    """The gain that makes a reference at ``reference_rms_dbfs`` play at
+    ``reference_spl_db`` in MSBG (CAD1's evaluation: 65 dB SPL)."""
+    return reference_spl_db - full_scale_spl_db() - reference_rms_dbfs
+
+
+def simulate(signal: np.ndarray, listener: dict, gain_db: float = 0.0) -> np.ndarray:
     """``signal`` (samples, 2) at 44.1 kHz as the listener hears it: the left channel
-    through the left ear's audiogram, the right through the right's; same length."""
+    through the left ear's audiogram, the right through the right's; same length.
+    MSBG hears it ``gain_db`` louder (see :func:`presentation_gain_db`); the result
+    is scaled back by the same gain."""
+    gain = 10 ** (gain_db / 20)
     audiogram_cls, ear_cls = msbg_classes()
     out = np.zeros_like(signal, dtype=np.float64)
     for k, side in enumerate(SIDES):
         cfs, levels = ear_audiogram(listener, side)
         ear = ear_cls(sample_frequency=MSBG_SAMPLE_RATE)
         ear.set_audiogram(audiogram_cls(levels=levels, cfs=cfs))
-        channel = np.asarray(signal[:, k], dtype=np.float64)
+        channel = np.asarray(signal[:, k], dtype=np.float64) * gain
         if not np.any(channel):
             continue  # MSBG divides by the signal's RMS: silence stays silence
         with _quiet():
             heard = ear.process(channel)[0]
-        out[:, k] = heard[: len(channel)]
+        out[:, k] = heard[: len(channel)] / gain
     return out

@@ -33,7 +33,11 @@ from scipy import signal as sps
 from vdbo import SIDES, STEMS
 from vdbo.core.atomic import write_text
 from vdbo.core.errors import InputError
-from vdbo.evaluation.hearing_loss import MSBG_SAMPLE_RATE, simulate
+from vdbo.evaluation.hearing_loss import (
+    MSBG_SAMPLE_RATE,
+    presentation_gain_db,
+    simulate,
+)
 from vdbo.report import style
 from vdbo.report.scores import read_scores
 from vdbo.report.tables import page
@@ -213,13 +217,18 @@ def spectrogram_jpeg(x: np.ndarray, rate: int) -> bytes:
 
 
 def make_clip(
-    x: np.ndarray, rate: int, clip_rate: int, listener: dict | None
+    x: np.ndarray,
+    rate: int,
+    clip_rate: int,
+    listener: dict | None,
+    gain_db: float = 0.0,
 ) -> np.ndarray:
     """The clip's samples at ``clip_rate``: as written, or (``listener`` given)
-    through the listener's hearing loss, simulated at MSBG's 44.1 kHz."""
+    through the listener's hearing loss, simulated at MSBG's 44.1 kHz with the
+    presentation gain ``gain_db`` (:func:`vdbo.evaluation.hearing_loss.simulate`)."""
     if listener is None:
         return resample(x, rate, clip_rate)
-    heard = simulate(resample(x, rate, MSBG_SAMPLE_RATE), listener)
+    heard = simulate(resample(x, rate, MSBG_SAMPLE_RATE), listener, gain_db)
     return resample(heard, MSBG_SAMPLE_RATE, clip_rate)
 
 
@@ -263,11 +272,13 @@ def listen_page(
     kbps: int,
     out: str | Path,
     manifest: str | Path,
+    reference_spl_db: float = 65.0,
 ) -> list[dict]:
     """Write one separator's Listen page and its manifest; returns the manifest.
 
     ``sources``: {(song, listener): [Source, ...]} (mixture first); ``window``:
-    {song: (start, end)} song seconds of the clips.
+    {song: (start, end)} song seconds of the clips. MSBG hears each pair with the
+    mixture clip at ``reference_spl_db`` and every other signal at the same gain.
     """
     scores = read_scores(scores_csv)
     chosen = pick_pairs(
@@ -279,14 +290,23 @@ def listen_page(
         row = row.iloc[0]
         start, end = window[pick.song]
         cells = []
-        for source in sources[(pick.song, pick.listener)]:
-            x, rate = read_clip(source.path, start, end - start, source.offset_s)
+        signals = [
+            (source, *read_clip(source.path, start, end - start, source.offset_s))
+            for source in sources[(pick.song, pick.listener)]
+        ]
+        mixture_rms = level_dbfs(signals[0][1])[0]  # the mixture comes first
+        gain_db = (
+            presentation_gain_db(mixture_rms, reference_spl_db)
+            if np.isfinite(mixture_rms)
+            else 0.0
+        )
+        for source, x, rate in signals:
             pair_cells = []
             for hearing, listener in (
                 ("as written", None),
                 ("hearing loss", audiograms[pick.listener]),
             ):
-                clip = make_clip(x, rate, clip_rate, listener)
+                clip = make_clip(x, rate, clip_rate, listener, gain_db)
                 over = float(np.mean(np.abs(clip) > 1.0))
                 clip = np.clip(clip, -1.0, 1.0)  # what MP3 can hold, flagged below
                 data = encode_mp3(clip, clip_rate, kbps)
@@ -305,6 +325,7 @@ def listen_page(
                     "rms_dbfs": rms,
                     "peak_dbfs": peak,
                     "clipped_share": over,
+                    "msbg_gain_db": None if listener is None else gain_db,
                     "silent": bool(rms < SILENCE_DBFS),
                 }
                 entries.append(entry)
@@ -331,9 +352,13 @@ def listen_page(
         "worst) and any chosen in <code>listen.pairs</code>. Levels are as written: "
         "the mixture at its MUSDB18-HQ level, the remixes at the level of their "
         "FLAC (the official remix after NAL-R for this listener), the hearing-loss "
-        "columns at the level MSBG gives (0 dBFS RMS taken as 120 dB SPL), never "
-        "normalised; samples beyond full scale (resampling or MSBG can push a remix "
-        "written at full scale over it) are clipped, and their share printed. "
+        "columns as MSBG returns them on the same digital scale, never normalised. "
+        "MSBG hears each pair with the mixture clip at "
+        f"{reference_spl_db:g} dB SPL (the level the CAD1 evaluation gives HAAQI's "
+        "reference) and every other signal through the same gain, so an amplified "
+        "remix reaches the ear louder. Samples beyond full scale (resampling can "
+        "push a remix written at full scale over it) are clipped, their share "
+        "printed. "
         "Spectrograms share one scale "
         f"({SPECTROGRAM_DB[0]:g} to {SPECTROGRAM_DB[1]:g} dB re full scale). HAAQI "
         "above each pair: the official scores of the separated, amplified stems; "
