@@ -148,7 +148,7 @@ def test_compare_systems_bands_ranking_and_ties(tmp_path):
     by_listener = compare.listener_bands(ptas, bands)
     # better ear: 20, 30 -> mild; 40, 40, 40 -> moderate (right ear better); none worse
     assert list(by_listener.values()) == ["mild", "mild", "moderate"] + ["moderate"] * 2
-    settings = compare.Settings(resamples=500, seed=3)
+    settings = compare.Settings(resamples=500, seed=3, min_songs=4, min_listeners=2)
     table = compare.compare_systems(
         values, by_listener, [b.name for b in bands], settings
     )
@@ -174,7 +174,17 @@ def test_compare_systems_bands_ranking_and_ties(tmp_path):
     assert ranks.loc["weak", "tied_with"] == "weak_too"
     assert ranks.loc["oracle", "tied_with"] == ""
     text = compare.sentence(first)
-    assert text.startswith("oracle beats ") and f"{first['mean_diff']:+.3f}" in text
+    assert text.startswith("oracle beats weak") and f"{first['mean_diff']:+.3f}" in text
+    # 4 songs, 5 listeners: with the default minimum of 10 each, the same interval
+    # is printed but not trusted, and nothing is ranked apart
+    strict = compare.compare_systems(
+        values, by_listener, [b.name for b in bands], compare.Settings(500, seed=3)
+    )
+    assert strict.iloc[0]["ci_low"] == first["ci_low"]
+    assert not strict["significant"].any() and not strict["enough_units"].any()
+    assert "cannot yet be told from" in compare.sentence(strict.iloc[0])
+    assert "only 4 songs and 5 listeners" in compare.sentence(strict.iloc[0])
+    assert set(compare.ranking(values, strict)["rank"]) == {"1-3"}
 
 
 def test_bad_tables_and_bands(tmp_path):

@@ -13,7 +13,13 @@ def main(sm):
         for s, p in zip(sm.params.systems, sm.input, strict=True)
     }
     cfg = sm.params.settings
-    settings = compare.Settings(cfg["resamples"], cfg["seed"], cfg["confidence"])
+    settings = compare.Settings(
+        cfg["resamples"],
+        cfg["seed"],
+        cfg["confidence"],
+        cfg["min_songs"],
+        cfg["min_listeners"],
+    )
     bands = compare.bands_from_config(cfg["bands"])
     ptas = {
         lid: tuple(pure_tone_average(a, side) for side in SIDES)

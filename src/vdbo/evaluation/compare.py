@@ -48,6 +48,7 @@ COLUMNS = [
     "mean_diff",
     "ci_low",
     "ci_high",
+    "enough_units",
     "significant",
     "p_wilcoxon",
     "q_bh",
@@ -58,7 +59,9 @@ COLUMNS = [
     "empty_resamples",
 ]
 """Columns of ``results/compare/comparisons.csv``, one row per (pair of systems,
-subset). ``used``: pairs both systems have; ``win_share``: wins of A / used."""
+subset). ``used``: pairs both systems have; ``win_share``: wins of A / used;
+``enough_units``: songs and listeners reach ``Settings.min_songs``/``min_listeners``;
+``significant``: that, and the interval excludes 0."""
 
 
 @dataclass(frozen=True)
@@ -68,6 +71,11 @@ class Settings:
     resamples: int = 10000
     seed: int = 20240101
     confidence: float = 0.95
+    min_songs: int = 10
+    min_listeners: int = 10
+    """Below these, an interval is printed but never called significant: resampling
+    2 songs knows 3 compositions, and percentile intervals of so few units are far
+    too narrow."""
 
 
 @dataclass(frozen=True)
@@ -320,8 +328,13 @@ def compare_systems(
                     }
                     | stats_row
                 )
-    table = pd.DataFrame(rows, columns=[c for c in COLUMNS if c not in ("q_bh",)])
-    table["significant"] = (table["ci_low"] > 0) | (table["ci_high"] < 0)
+    table = pd.DataFrame(rows, columns=[c for c in COLUMNS if c != "q_bh"])
+    table["enough_units"] = (table["songs"] >= settings.min_songs) & (
+        table["listeners"] >= settings.min_listeners
+    )
+    table["significant"] = table["enough_units"] & (
+        (table["ci_low"] > 0) | (table["ci_high"] < 0)
+    )
     table.insert(COLUMNS.index("q_bh"), "q_bh", _bh(table["p_wilcoxon"]))
     return table[COLUMNS]
 
@@ -389,8 +402,9 @@ def ranking(values: dict[str, pd.DataFrame], comparisons: pd.DataFrame) -> pd.Da
 
 
 def sentence(row: pd.Series) -> str:
-    """One comparison in words: ``demo_umx beats mixture on vocals by +0.03
-    [0.01, 0.05]`` (or ``is level with``, when the interval includes 0)."""
+    """One comparison in words: ``demo_umx beats mixture on vocals: +0.030
+    [0.010, 0.050] (120 pairs)``; ``is level with`` when the interval includes 0,
+    ``cannot yet be told from`` with too few songs or listeners to resample."""
     where = {
         "overall": "overall",
         "stem": f"on {row['subset']}",
@@ -398,13 +412,17 @@ def sentence(row: pd.Series) -> str:
     }[row["scope"]]
     if not np.isfinite(row["mean_diff"]):
         return f"{row['system_a']} and {row['system_b']}: no common pairs {where}"
-    verb = (
-        ("beats" if row["mean_diff"] > 0 else "trails")
-        if row["significant"]
-        else "is level with"
-    )
-    return (
-        f"{row['system_a']} {verb} {row['system_b']} {where} by "
+    if row["significant"]:
+        verb = "beats" if row["mean_diff"] > 0 else "trails"
+    elif row["enough_units"]:
+        verb = "is level with"
+    else:
+        verb = "cannot yet be told from"
+    text = (
+        f"{row['system_a']} {verb} {row['system_b']} {where}: "
         f"{row['mean_diff']:+.3f} [{row['ci_low']:.3f}, {row['ci_high']:.3f}] "
-        f"({row['used']} pairs)"
+        f"({row['used']} pairs"
     )
+    if not row["enough_units"]:
+        text += f"; only {row['songs']} songs and {row['listeners']} listeners"
+    return text + ")"

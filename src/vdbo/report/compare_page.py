@@ -32,6 +32,12 @@ def printed_table(comparisons: pd.DataFrame) -> pd.DataFrame:
                 for scope, s in zip(comparisons.scope, comparisons.subset, strict=True)
             ],
             "difference [interval]": comparisons.apply(interval_text, axis=1),
+            "significant": [
+                "yes" if sig else ("no" if enough else "too few songs/listeners")
+                for sig, enough in zip(
+                    comparisons.significant, comparisons.enough_units, strict=True
+                )
+            ],
             "p (Wilcoxon)": [_p(p) for p in comparisons.p_wilcoxon],
             "q (BH)": [_p(q) for q in comparisons.q_bh],
             "A wins": [
@@ -75,12 +81,13 @@ def compare_page(
         "<p class=\"note\">By mean HAAQI over each system's pairs. A system's rank "
         "range runs from 1 + the systems significantly better to the number of "
         "systems minus those significantly worse (significant: the "
-        f"{confidence:.0%} bootstrap interval of the paired difference excludes 0);"
-        " systems whose intervals include 0 share ranks.</p>"
+        f"{confidence:.0%} bootstrap interval of the paired difference excludes 0, "
+        "over at least compare.min_songs songs and compare.min_listeners "
+        "listeners); systems not told apart share ranks.</p>"
         + table_html(shown_ranks, "compare-ranking")
         + '<h2>Overall</h2><ul id="compare-overall">'
         + "".join(f"<li>{html.escape(t)}</li>" for t in level)
-        + "</ul><h2>Every difference whose interval excludes 0</h2>"
+        + "</ul><h2>Every significant difference</h2>"
         + '<ul id="compare-findings">'
         + "".join(f"<li>{html.escape(t)}</li>" for t in findings)
         + "</ul>"

@@ -31,7 +31,8 @@ def plot_forest(
     comparisons: str | Path, out: str | Path, confidence: float = 0.95
 ) -> pd.DataFrame:
     """Draw the forest plot (``confidence``: the intervals' coverage, for the title);
-    returns the drawn rows with their panel and y position."""
+    hollow markers: too few songs or listeners to trust the interval. Returns the
+    drawn rows with their panel and y position."""
     table = read_comparisons(comparisons)
     table["comparison"] = table.system_a + " - " + table.system_b
     labels = list(dict.fromkeys(table["comparison"]))
@@ -41,7 +42,8 @@ def plot_forest(
         "stem (both ears averaged)": list(STEMS),
     }
     colour = {"overall": style.OKABE_ITO["black"]} | style.STEM_COLOURS
-    colour |= dict(zip(bands, style.CYCLE[4:] + style.CYCLE[:4], strict=False))
+    band_colours = [style.OKABE_ITO[k] for k in ("sky", "orange", "purple", "green")]
+    colour |= dict(zip(bands, band_colours * len(bands), strict=False))  # no yellow
     rows_per = max(len(v) for v in panels.values())
     height = 1.9 + len(labels) * (0.22 * rows_per + 0.25)
     fig, axes = style.figure(1, 2, width=10.5, height=height, sharey=True)
@@ -50,7 +52,7 @@ def plot_forest(
         step = 0.8 / max(len(subsets), 1)
         for k, subset in enumerate(subsets):
             rows = table[table.subset == subset]
-            ys, xs, lows, highs = [], [], [], []
+            ys, xs, lows, highs, hollow = [], [], [], [], []
             for _, r in rows.iterrows():
                 if not np.isfinite(r["mean_diff"]):
                     continue  # no common pair: listed in the table, nothing to draw
@@ -59,6 +61,8 @@ def plot_forest(
                 xs.append(r["mean_diff"])
                 lows.append(r["mean_diff"] - r["ci_low"])
                 highs.append(r["ci_high"] - r["mean_diff"])
+                if not r["enough_units"]:
+                    hollow.append((r["mean_diff"], -y))
                 drawn.append(
                     {"panel": title, "comparison": r["comparison"], "subset": subset}
                     | {"y": -y, "mean_diff": r["mean_diff"]}
@@ -77,6 +81,16 @@ def plot_forest(
                 label=f"{subset} ({int(used.max()) if len(used) else 0} pairs max)",
                 gid=f"forest:{title}:{subset}",
             )
+            if hollow:  # too few songs or listeners: the interval is not trusted
+                ax.scatter(
+                    *zip(*hollow, strict=True),
+                    marker="D" if subset == "overall" else "o",
+                    s=22,
+                    facecolors="white",
+                    edgecolors=colour[subset],
+                    zorder=3,
+                    gid=f"untrusted:{title}:{subset}",
+                )
         ax.axvline(0, color="#555555", linewidth=1, linestyle="--")
         ax.set_title(title)
         ax.set_xlabel("HAAQI difference A - B (mean, bootstrap interval)")
