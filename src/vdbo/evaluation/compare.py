@@ -404,7 +404,7 @@ def ranking(values: dict[str, pd.DataFrame], comparisons: pd.DataFrame) -> pd.Da
 def sentence(row: pd.Series) -> str:
     """One comparison in words: ``demo_umx beats mixture on vocals: +0.030
     [0.010, 0.050] (120 pairs)``; ``is level with`` when the interval includes 0,
-    ``cannot yet be told from`` with too few songs or listeners to resample."""
+    ``leads``/``is behind``, flagged, with too few songs or listeners to resample."""
     where = {
         "overall": "overall",
         "stem": f"on {row['subset']}",
@@ -417,12 +417,15 @@ def sentence(row: pd.Series) -> str:
     elif row["enough_units"]:
         verb = "is level with"
     else:
-        verb = "cannot yet be told from"
+        verb = "leads" if row["mean_diff"] > 0 else "is behind"
     text = (
         f"{row['system_a']} {verb} {row['system_b']} {where}: "
         f"{row['mean_diff']:+.3f} [{row['ci_low']:.3f}, {row['ci_high']:.3f}] "
         f"({row['used']} pairs"
     )
     if not row["enough_units"]:
-        text += f"; only {row['songs']} songs and {row['listeners']} listeners"
+        text += (
+            f"; only {row['songs']} songs and {row['listeners']} listeners: too few "
+            "to call"
+        )
     return text + ")"
