@@ -252,7 +252,8 @@ def _num(v) -> str:
 
 
 CSS = """
-table.clips td { vertical-align: top; text-align: left; }
+table.clips td, table.clips th { vertical-align: top; text-align: left; }
+table.clips td:first-child { width: 16em; }
 table.clips img { display: block; width: 340px; }
 audio { width: 340px; }
 p.level { margin: 0.2em 0; color: #444; font-size: 0.85em; }
