@@ -103,6 +103,15 @@ def test_msbg_normal_hearing_keeps_and_loss_removes_highs():
     assert hearing_loss.full_scale_spl_db() == 120.0  # MSBG's 100 + 20 dB
     # CAD1: a reference at -30 dBFS RMS plays at 65 dB SPL through -25 dB
     assert hearing_loss.presentation_gain_db(-30.0, 65.0) == -25.0
+    # a quiet signal presented loud: the gain goes through MSBG's calibration, so
+    # the samples stay above its -80 dBFS meter floor (scaled samples gave NaN)
+    faint = hearing_loss.simulate(noise * 10 ** (-50 / 20), NORMAL, gain_db=45.0)
+    assert np.all(np.isfinite(faint))
+    assert band_level(faint[:, 0], 500, 2000) == pytest.approx(
+        band_level(noise[:, 0], 500, 2000) - 50, abs=3
+    )
+    below = hearing_loss.simulate(noise * 10 ** (-70 / 20), SLOPING)
+    assert np.all(np.isfinite(below)) and not below.any()  # unmeasurable: silent
     silent = hearing_loss.simulate(np.zeros((RATE // 10, 2)), SLOPING)
     assert not silent.any()
 

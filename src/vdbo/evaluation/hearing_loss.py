@@ -13,9 +13,11 @@ Levels: MSBG takes a digital RMS of 0 dB (full scale) as 120 dB SPL (its default
 ``equiv_0db_spl`` 100 + ``ahr`` 20). A remix written near full scale would reach it at
 115-120 dB SPL, past the loudness-recruitment model's catch-up level, where MSBG
 expands it by up to 20 dB. The caller therefore gives a presentation gain (the CAD1
-evaluation plays the reference at 65 dB SPL): the signal is scaled by it before MSBG
-and back after, so the output stays on the file's digital scale, at the level the
-impaired ear receives relative to it.
+evaluation plays the reference at 65 dB SPL), applied through MSBG's own calibration
+(``equiv_0db_spl``, the SPL of a digital RMS of 0 dB, lowered by the gain) rather than
+by scaling the samples: MSBG's level meter ignores everything below -80 dBFS and
+returns NaN for a signal entirely below it. The output stays on the file's digital
+scale, at the level the impaired ear receives relative to it.
 """
 
 from __future__ import annotations
@@ -60,15 +62,18 @@ def msbg_classes():
 
 @contextlib.contextmanager
 def _quiet():
-    """MSBG logs at INFO per call and uses a scipy name deprecated since 1.1 (a
-    warning the user cannot act on): keep both out of the job log."""
+    """MSBG logs at INFO per call, uses a scipy name deprecated since 1.1 and warns
+    on the NaN of an unmeasurable signal (handled by the caller): none of it is for
+    the user, keep it out of the job log."""
     root = logging.getLogger()
     level = root.level
     root.setLevel(max(level, logging.WARNING))
     try:
         with warnings.catch_warnings():
             warnings.filterwarnings("ignore", "Importing kaiser", DeprecationWarning)
-            yield
+            warnings.filterwarnings("ignore", category=RuntimeWarning)
+            with np.errstate(all="ignore"):
+                yield
     finally:
         root.setLevel(level)
 
@@ -88,19 +93,29 @@ def presentation_gain_db(reference_rms_dbfs: float, reference_spl_db: float) -> 
 def simulate(signal: np.ndarray, listener: dict, gain_db: float = 0.0) -> np.ndarray:
     """``signal`` (samples, 2) at 44.1 kHz as the listener hears it: the left channel
     through the left ear's audiogram, the right through the right's; same length.
-    MSBG hears it ``gain_db`` louder (see :func:`presentation_gain_db`); the result
-    is scaled back by the same gain."""
-    gain = 10 ** (gain_db / 20)
+    MSBG hears it ``gain_db`` louder (see :func:`presentation_gain_db`). A channel
+    MSBG cannot measure (entirely below -80 dBFS: NaN out) comes back silent, with a
+    warning; callers flag silent clips."""
     audiogram_cls, ear_cls = msbg_classes()
+    default = ear_cls()
     out = np.zeros_like(signal, dtype=np.float64)
     for k, side in enumerate(SIDES):
         cfs, levels = ear_audiogram(listener, side)
-        ear = ear_cls(sample_frequency=MSBG_SAMPLE_RATE)
+        ear = ear_cls(
+            sample_frequency=MSBG_SAMPLE_RATE,
+            equiv_0db_spl=default.equiv_0db_spl + gain_db,
+        )
         ear.set_audiogram(audiogram_cls(levels=levels, cfs=cfs))
-        channel = np.asarray(signal[:, k], dtype=np.float64) * gain
+        channel = np.asarray(signal[:, k], dtype=np.float64)
         if not np.any(channel):
             continue  # MSBG divides by the signal's RMS: silence stays silence
         with _quiet():
             heard = ear.process(channel)[0]
-        out[:, k] = heard[: len(channel)] / gain
+        heard = heard[: len(channel)]
+        if not np.all(np.isfinite(heard)):
+            logging.getLogger(__name__).warning(
+                "MSBG could not measure the %s channel (below -80 dBFS): silent", side
+            )
+            continue
+        out[:, k] = heard
     return out
