@@ -70,3 +70,14 @@ def listen_targets():
 def listen_and_compare_targets():
     """What rule all asks of rules/compare.smk and rules/listen.smk."""
     return compare_targets() + listen_targets()
+
+
+if unknown := [
+    p["separator"]
+    for p in config["listen"]["pairs"]
+    if p["separator"] not in listen_separators()
+]:
+    raise ValueError(
+        f"Invalid configuration: listen.pairs names {', '.join(sorted(set(unknown)))}, "
+        "not a separator the Listen pages cover (enabled, in listen.separators)"
+    )
