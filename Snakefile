@@ -28,6 +28,8 @@ include: "workflow/rules/score.smk"
 include: "workflow/rules/remix.smk"
 include: "workflow/rules/received.smk"
 include: "workflow/rules/report.smk"
+include: "workflow/rules/compare.smk"
+include: "workflow/rules/listen.smk"
 # before any job is planned: what would surely fail later (needs every family's
 # input functions, so it is read last)
 include: "workflow/rules/common/preflight.smk"
@@ -40,4 +42,5 @@ rule all:
         verified_pairs(),
         submission_zips(),
         report_targets(),
+        listen_and_compare_targets(),
     default_target: True

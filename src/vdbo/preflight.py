@@ -5,8 +5,8 @@ download or a reference stem that is silent over the scored range (which the
 ``error`` silence policy stops on) would otherwise be found by a job after it. The
 checks here are cheap: WAV headers, and the reference stems read once per song,
 only as far as the first sound in each channel (a silent one is read to the end of
-the scored range). The workflow runs them while it is parsed (rules/common/preflight.smk),
-so ``snakemake -n`` reports every problem at once.
+the scored range). The workflow runs them while it is parsed
+(rules/common/preflight.smk), so ``snakemake -n`` reports every problem at once.
 """
 
 from __future__ import annotations

@@ -58,6 +58,9 @@ def benchmarked_jobs():
     if config["remix"]["haaqi"]:
         jobs += [("remix_haaqi", w) for w in remixes]
     jobs += [("verify_scores", w) for w in verified_pair_wildcards()]
+    jobs += [("listen", dict(separator=s)) for s in listen_separators()]
+    if compare_targets():
+        jobs.append(("compare_systems", {}))
     return jobs
 
 
