@@ -125,11 +125,7 @@ def test_added_listener_adds_only_its_jobs(finished):
     assert [j.wildcard("listener") for j in planned if j.rule == "verify_scores"] == [
         ADDED
     ]
-    assert reasons(text)[INPUT_SET_CHANGED] == {
-        "aggregate_scores",
-        "plot_cost",
-        "summary",
-    }
+    assert reasons(text)[INPUT_SET_CHANGED] == {"aggregate_scores", "plot_cost"}
     assert reasons(text).get(PARAMS_CHANGED, set()) <= set(REPORT)
 
 
