@@ -80,6 +80,9 @@ REPORT_JOBS = (
     "plot_cost",
     "report_tables",
     "report_config",
+    "compare_systems",
+    "plot_forest",
+    "report_compare",
 )
 
 
@@ -96,6 +99,7 @@ def expected_plan(songs: int, listeners: int, submission: bool) -> Counter:
         plan[("aggregate_scores", sep)] = 1
         if submission:
             plan[("pack_submission", sep)] = 1
+        plan[("listen", sep)] = 1  # its Listen page
         # the fast engine by default: a sample re-scored by the official code
         plan[("verify_scores", sep)] = pairs_to_verify(
             songs * listeners, SCORING["verify_pairs"], SCORING["verify_fraction"]

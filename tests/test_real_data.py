@@ -43,6 +43,8 @@ from standin import OBJECTIVE, make_standin
 from workflow_runner import REPO, copy_repository, user_env
 
 from vdbo.enhancement.submission import pack
+from vdbo.evaluation.engines import get_engine
+from vdbo.evaluation.verification import pairs_to_verify
 
 TEAM = "E001"
 
@@ -93,6 +95,7 @@ def test_every_shipped_config_plans_what_it_says(tmp_path, repo_copy):
             expect[(rule, sep)] = songs * listeners
         expect[("aggregate_scores", sep)] = 1
         expect[("verify_scores", sep)] = 1  # config.yaml: verify_pairs 1
+        expect[("listen", sep)] = 1
     strategies = 2  # baseline, audiogram
     expect[("remix", "oracle")] = strategies * songs * listeners
     expect[("remix_haaqi", "oracle")] = strategies * songs * listeners
@@ -238,6 +241,9 @@ def test_full_size_plan(tmp_path):
             "aggregate_scores": 2,
             "summary": 1,
             "all": 1,
+            "listen": 2,
+            # the default fast engine: 1 % of each separator's pairs re-scored
+            "verify_scores": 2 * pairs_to_verify(pairs, 2, 0.01),
             **dict.fromkeys(REPORT_JOBS, 1),
         }
         if submission:
@@ -245,7 +251,7 @@ def test_full_size_plan(tmp_path):
         assert counts == expect, config
         score = table["score"]
         seconds = 30.0 if submission else full.SECONDS
-        from vdbo.evaluation.engines import get_engine
-
-        assert score["mem_mb"] == {get_engine("official").mem_mb(seconds)}
-        assert score["runtime"] == {get_engine("official").runtime_min(seconds)}
+        assert score["mem_mb"] == {get_engine("fast").mem_mb(seconds)}
+        assert score["runtime"] == {get_engine("fast").runtime_min(seconds)}
+        verify = table["verify_scores"]
+        assert verify["mem_mb"] == {get_engine("official").mem_mb(seconds)}

@@ -10,6 +10,7 @@ without redoing the pairs it finished.
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -141,12 +142,20 @@ def test_pairs_run_as_one_slurm_job_each_and_a_killed_run_resumes(
     # A batched job asks for its largest member's memory and the sum of their times.
     scored = SEGMENT["end"] - SEGMENT["start"]
     fast, official = get_engine("fast"), get_engine("official")
+    requests = {  # member: (mem_mb, runtime) as the rules ask
+        "enhance": (resources.enhancement_mem_mb(SECONDS),
+                    resources.ENHANCEMENT.runtime_min(SECONDS)),
+        "encode": (resources.encoding_mem_mb(SECONDS),
+                   resources.ENCODING.runtime_min(SECONDS)),
+        "score": (fast.mem_mb(scored), fast.runtime_min(scored)),
+        "verify_scores": (official.mem_mb(scored), official.runtime_min(scored)),
+    }  # fmt: skip
     for record in pair_jobs:
-        members = record["Comment"].removeprefix("rule_pair_").split("_")
-        mb = [resources.enhancement_mem_mb(SECONDS), fast.mem_mb(scored)]
-        minutes = 10 + 10 + fast.runtime_min(scored)  # enhance, encode, score
-        if record["Comment"].endswith("verify_scores"):
-            mb.append(official.mem_mb(scored))
-            minutes += official.runtime_min(scored)
-        assert record["ReqMem"] == f"{max(mb)}M", (record, members)
-        assert record["Timelimit"] == f"00:{minutes:02d}:00", (record, members)
+        members = record["Comment"].removeprefix("rule_pair_")
+        asked = [
+            v for r, v in requests.items() if re.search(rf"(^|_){r}(_|$)", members)
+        ]
+        assert asked, record
+        mb, minutes = max(m for m, _ in asked), sum(t for _, t in asked)
+        assert record["ReqMem"] == f"{mb}M", record
+        assert record["Timelimit"] == f"00:{minutes:02d}:00", record

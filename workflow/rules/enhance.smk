@@ -26,7 +26,7 @@ rule enhance:
     threads: 1
     resources:
         mem_mb=lambda w: resources.enhancement_mem_mb(song_seconds(w.song)),
-        runtime=10,
+        runtime=lambda w: resources.ENHANCEMENT.runtime_min(song_seconds(w.song)),
     script:
         "../scripts/enhance.py"
 
@@ -54,8 +54,8 @@ rule encode:
         "../../envs/enhancement.yaml"
     threads: 1
     resources:
-        mem_mb=lambda w: resources.enhancement_mem_mb(song_seconds(w.song)),
-        runtime=10,
+        mem_mb=lambda w: resources.encoding_mem_mb(song_seconds(w.song)),
+        runtime=lambda w: resources.ENCODING.runtime_min(song_seconds(w.song)),
     script:
         "../scripts/encode.py"
 

@@ -43,8 +43,8 @@ rule remix:
         "../../envs/enhancement.yaml"
     threads: 1
     resources:
-        mem_mb=lambda w: resources.enhancement_mem_mb(song_seconds(w.song)),
-        runtime=15,
+        mem_mb=lambda w: resources.remix_mem_mb(song_seconds(w.song)),
+        runtime=lambda w: resources.REMIX.runtime_min(song_seconds(w.song)),
     script:
         "../scripts/remix.py"
 

@@ -30,6 +30,6 @@ rule separate:
             config["separation"]["gpus"] if separator_kind(w).uses_device else 0
         ),
         mem_mb=lambda w: resources.separation_mem_mb(song_seconds(w.song)),
-        runtime=lambda w: 10 + int(song_seconds(w.song) / 10),
+        runtime=lambda w: resources.SEPARATION.runtime_min(song_seconds(w.song)),
     script:
         "../scripts/separate.py"

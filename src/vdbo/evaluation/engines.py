@@ -15,21 +15,17 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import math
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from vdbo.core.errors import InputError, UserFacingError
 from vdbo.core.official import BASELINE_EVALUATE, replaced
+from vdbo.core.resources import Cost
 
 CALLS_PER_PAIR = 8
 """HAAQI calls of one (song, listener) pair of stems: left/right x VDBO."""
 CALLS_PER_REMIX = 2
 """HAAQI calls of one remix: left and right ear."""
-BASE_MB = 1500
-"""Python, numpy/scipy/numba and the pair's decoded audio."""
-RUNTIME_MARGIN = 2
-"""Slow or shared nodes: SLURM kills a job at its limit."""
 
 
 class MemoryBudgetError(UserFacingError, RuntimeError):
@@ -50,14 +46,14 @@ def _fast() -> Callable[..., float]:
 
 @dataclass(frozen=True)
 class Engine:
-    """One HAAQI implementation and what a call of it costs per scored second."""
+    """One HAAQI implementation and what a scoring job with it costs, measured on a
+    real-length pair (:mod:`vdbo.core.resources`: lines over the scored seconds)."""
 
     name: str
     load: Callable[[], Callable[..., float]]
-    mb_per_second: float
-    """Peak memory of one call per second of scored audio."""
-    cpu_s_per_second: float
-    """CPU seconds of one call per second of scored audio, one core."""
+    cost: Cost
+    """Peak memory of a job making one call at a time, and wall time of a pair's
+    CALLS_PER_PAIR calls on one thread."""
     threaded: bool
     """Whether a call spreads over the job's threads."""
 
@@ -70,15 +66,15 @@ class Engine:
         return compute
 
     def mem_mb(self, seconds: float) -> int:
-        """Peak memory of a scoring job: one call at a time, plus Python."""
-        return int(BASE_MB + math.ceil(self.mb_per_second * seconds))
+        """``mem_mb`` of a scoring job of ``seconds`` of audio per call."""
+        return self.cost.mem_mb(seconds)
 
     def runtime_min(
         self, seconds: float, threads: int = 1, calls: int = CALLS_PER_PAIR
     ) -> int:
-        """Wall minutes for ``calls`` calls, with a margin for slow nodes."""
-        cpu = calls * self.cpu_s_per_second * seconds / max(1, threads)
-        return int(5 + math.ceil(RUNTIME_MARGIN * cpu / 60))
+        """``runtime`` (minutes) of a job of ``calls`` calls on ``threads``."""
+        spread = max(1, threads) if self.threaded else 1
+        return self.cost.runtime_min(seconds, calls / CALLS_PER_PAIR / spread)
 
     def check_budget(
         self,
@@ -109,10 +105,10 @@ class Engine:
 ENGINES = {
     engine.name: engine
     for engine in (
-        Engine("official", _official, mb_per_second=50.0, cpu_s_per_second=1.5,
-               threaded=False),
-        Engine("fast", _fast, mb_per_second=5.0, cpu_s_per_second=0.3,
-               threaded=True),
+        Engine("official", _official,
+               Cost(peak_mb=(329.0, 44.2), wall_s=(30.4, 11.28)), threaded=False),
+        Engine("fast", _fast,
+               Cost(peak_mb=(255.7, 1.85), wall_s=(-13.1, 3.569)), threaded=True),
     )
 }  # fmt: skip
 
