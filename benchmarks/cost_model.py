@@ -24,6 +24,8 @@ def fit_line(points: dict[float, float]) -> tuple[float, float]:
     """``(base, per_second)`` of ``value = base + per_second * seconds``.
 
     Least squares through two or more lengths; one length gives a line through zero.
+    A negative slope (noise where the cost does not grow with the length) gives the
+    flat line at the largest value: a cost never shrinks with more audio.
     """
     if not points:
         raise ValueError("no measurements to fit")
@@ -33,6 +35,8 @@ def fit_line(points: dict[float, float]) -> tuple[float, float]:
     mx, my = sum(xs) / len(xs), sum(ys) / len(ys)
     sxx = sum((x - mx) ** 2 for x in xs)
     slope = sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True)) / sxx
+    if slope < 0:
+        return max(ys), 0.0
     return my - slope * mx, slope
 
 

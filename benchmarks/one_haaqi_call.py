@@ -54,7 +54,7 @@ def main() -> None:
     rate_ref, reference = wavfile.read(args.reference)
     reference = (reference / 32768.0).astype(np.float32)
     reference = resample(reference, rate_ref, 24000)
-    enhanced, rate_enh = evaluate.read_flac_signal(args.enhanced)
+    enhanced, rate_enh = evaluate.read_flac_signal(Path(args.enhanced))
     evaluate.set_song_seed(args.song)
 
     wall, cpu = time.perf_counter(), time.process_time()

@@ -138,9 +138,15 @@ def write_config(path: Path, data_root: Path) -> Path:
 # --- the workflow -------------------------------------------------------------------
 
 
-def snakemake(config: Path, workdir: Path, env: dict, *args: str) -> str:
+def snakemake(
+    config: Path, workdir: Path, env: dict, *args: str, lock: str | None = None
+) -> str:
+    """Run the workflow from the repository root, under ``flock lock`` if given."""
     cmd = [SNAKEMAKE, "--snakefile", str(REPO / "Snakefile"), "--cores", "2"]
     cmd += ["--configfile", str(config), "--directory", str(workdir), *args]
+    if lock:
+        Path(lock).parent.mkdir(parents=True, exist_ok=True)
+        cmd = ["flock", lock, *cmd]
     done = subprocess.run(cmd, cwd=REPO, env=env, capture_output=True, text=True)
     if done.returncode:
         raise SystemExit(f"snakemake failed:\n{done.stderr[-6000:]}")
@@ -193,15 +199,16 @@ def benchmark_files(workdir: Path, song: str) -> dict[str, Path]:
     return found
 
 
-def run_pair(config, workdir, env, song, probe, target=None) -> tuple[dict, float]:
+def run_pair(
+    config, workdir, env, song, probe, target=None, lock=None
+) -> tuple[dict, float]:
     """Run the workflow (up to ``target``); the pair rules' figures for ``song``."""
     from vdbo.report.cost import read_benchmarks
 
     probe.mkdir(parents=True, exist_ok=True)
     started = time.monotonic()
-    snakemake(
-        config, workdir, {**env, "VDBO_RUSAGE_DIR": str(probe)}, *filter(None, [target])
-    )
+    env = {**env, "VDBO_RUSAGE_DIR": str(probe)}
+    snakemake(config, workdir, env, *filter(None, [target]), lock=lock)
     total = time.monotonic() - started
     exact = probe_records(probe)
     tsv = read_benchmarks({r: [p] for r, p in benchmark_files(workdir, song).items()})
@@ -260,9 +267,16 @@ def score_check(results: Path, calls: dict[float, dict]) -> list[str]:
 # --- models and tables --------------------------------------------------------------
 
 
-def rule_models(measured: dict[float, dict], calls: dict[float, dict]) -> dict:
-    """Per rule (and per engine for score): fitted lines of CPU, wall and peak memory
-    against the song's seconds, and the requests they lead to at those seconds."""
+def rule_models(
+    measured: dict[float, dict], calls: dict[float, dict], threads: dict[str, int]
+) -> dict:
+    """Per rule (and per engine for score): lines of CPU, wall and peak memory against
+    the song's seconds, and the requests they lead to.
+
+    The runtime request is a margin over ``busy_s``, the job's CPU seconds over its
+    ``threads``: its wall time on cores of its own (a SLURM job's), not the wall time
+    measured here, which includes waiting for a shared machine's cores.
+    """
     models = {}
     for rule in PAIR_RULES:
         key = "score_fast" if rule == "score" else rule
@@ -270,29 +284,31 @@ def rule_models(measured: dict[float, dict], calls: dict[float, dict]) -> dict:
             m: fit_line({s: measured[s][rule][m] for s in measured})
             for m in ("cpu_s", "wall_s", "max_rss_mb")
         }
+        models[key]["threads"] = threads.get(rule, 1)
     official = {s: c["official"] for s, c in calls.items() if "official" in c}
     if official:
+        per_pair = {
+            m: {s: HAAQI_CALLS_PER_PAIR * c[f"call_{m}"] for s, c in official.items()}
+            for m in ("cpu_s", "wall_s")
+        }
         models["score_official"] = {
-            "cpu_s": fit_line(
-                {s: HAAQI_CALLS_PER_PAIR * c["call_cpu_s"] for s, c in official.items()}
-            ),
-            "wall_s": fit_line(
-                {
-                    s: HAAQI_CALLS_PER_PAIR * c["call_wall_s"]
-                    for s, c in official.items()
-                }
-            ),
+            "cpu_s": fit_line(per_pair["cpu_s"]),
+            "wall_s": fit_line(per_pair["wall_s"]),
             "max_rss_mb": fit_line({s: c["max_rss_mb"] for s, c in official.items()}),
+            "threads": 1,  # the official HAAQI uses one core
         }
     for model in models.values():
-        (mem_a, mem_b), (wall_a, wall_b) = model["max_rss_mb"], model["wall_s"]
+        cpu_a, cpu_b = model["cpu_s"]
+        model["busy_s"] = [cpu_a / model["threads"], cpu_b / model["threads"]]
+        mem_a, mem_b = model["max_rss_mb"]
+        busy_a, busy_b = model["busy_s"]
         model["proposed"] = {
             "mem_mb": [MEM_MARGIN * mem_a, MEM_MARGIN * mem_b],
-            "runtime_s": [RUNTIME_MARGIN * wall_a, RUNTIME_MARGIN * wall_b],
+            "runtime_s": [RUNTIME_MARGIN * busy_a, RUNTIME_MARGIN * busy_b],
             "at": {
                 str(s): {
                     "mem_mb": mem_request_mb(at(model["max_rss_mb"], s)),
-                    "runtime_min": runtime_request_min(at(model["wall_s"], s)),
+                    "runtime_min": runtime_request_min(at(model["busy_s"], s)),
                 }
                 for s in PROPOSAL_LENGTHS
             },
@@ -312,20 +328,20 @@ def table_kinds(models: dict, engine: str, evaluation: bool, verify: float) -> l
     # evaluation: encode writes the 30 s stems and the 50 s remix, cropped first
     encoded = SUBJECTIVE["end"] - SUBJECTIVE["start"] if evaluation else song_s
 
-    def kind(rule, model, count, seconds, threads):
+    def kind(rule, model, count, seconds):
         m = models[model]
         mem = mem_request_mb(at(m["max_rss_mb"], seconds))
-        return JobKind(rule, count, at(m["cpu_s"], seconds), threads, mem)
+        return JobKind(rule, count, at(m["cpu_s"], seconds), m["threads"], mem)
 
     kinds = [
-        kind("separate", "separate", SONGS * SEPARATORS_PER_TABLE, song_s, 2),
-        kind("enhance", "enhance", pairs, song_s, 1),
-        kind("encode", "encode", pairs, encoded, 1),
-        kind(f"score ({engine})", f"score_{engine}", pairs, scored, 1),
+        kind("separate", "separate", SONGS * SEPARATORS_PER_TABLE, song_s),
+        kind("enhance", "enhance", pairs, song_s),
+        kind("encode", "encode", pairs, encoded),
+        kind(f"score ({engine})", f"score_{engine}", pairs, scored),
     ]
     if engine == "fast" and verify and "score_official" in models:
         sample = max(2 * SEPARATORS_PER_TABLE, math.ceil(verify * pairs))
-        kinds.append(kind("verify (official)", "score_official", sample, scored, 1))
+        kinds.append(kind("verify (official)", "score_official", sample, scored))
     return kinds
 
 
@@ -393,13 +409,15 @@ def model_table(models: dict) -> list[str]:
     lines = [
         "| model | CPU s = a + b*s | wall s = a + b*s | peak MB = a + b*s "
         f"| proposed mem_mb = {MEM_MARGIN} x peak | proposed runtime s = "
-        f"{RUNTIME_MARGIN} x wall | proposed mem_mb, runtime min at {at_lengths} |",
-        "|---|---|---|---|---|---|---|",
+        f"{RUNTIME_MARGIN} x CPU s / threads | threads "
+        f"| proposed mem_mb, runtime min at {at_lengths} |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     for name, m in models.items():
         lines_ = [m["cpu_s"], m["wall_s"], m["max_rss_mb"]]
         lines_ += [m["proposed"]["mem_mb"], m["proposed"]["runtime_s"]]
         cells = [f"{a:.1f} + {b:.4f}*s" for a, b in lines_]
+        cells.append(str(m["threads"]))
         cells.append(
             " / ".join(
                 f"{v['mem_mb']} MB, {v['runtime_min']} min"
@@ -492,9 +510,11 @@ def measure(args) -> dict:
             target = (
                 None if last else f"results/scores/{SEPARATOR}/{LISTENER}/{song}.csv"
             )
-            print(f"workflow: {song} ...", flush=True)
+            # separating a 4-min song takes ~6 GB: one big job at a time on the host
+            lock = args.lock if seconds > args.lock_above else None
+            print(f"workflow: {song} {'(locked) ' if lock else ''}...", flush=True)
             measured[seconds], totals[seconds] = run_pair(
-                config, results, env, song, work / f"probe{i}", target
+                config, results, env, song, work / f"probe{i}", target, lock
             )
             print(f"  {totals[seconds]:.0f} s", flush=True)
 
@@ -539,7 +559,8 @@ def report(raw: dict, verify: float) -> tuple[str, dict]:
     """The markdown tables and the models and costs computed from the raw figures."""
     lengths, measured, calls = raw["lengths_s"], raw["measured"], raw["haaqi_calls"]
     requested = {(r, s): v for r, s, v in raw["requested"]}
-    models = rule_models(measured, calls)
+    threads = {r: v["threads"] for (r, _), v in requested.items() if "threads" in v}
+    models = rule_models(measured, calls, threads)
     costs, cost_data = cost_table(models, verify)
     load = raw["load_average"]
     out = [
@@ -589,7 +610,13 @@ def main() -> None:
     parser.add_argument("--json", type=Path, required=True, help="write results here")
     parser.add_argument("--markdown", type=Path, help="write the tables here too")
     parser.add_argument("--workdir", type=Path, help="keep everything here")
-    parser.add_argument("--lock", default=LOCK, help="flock file for the official call")
+    parser.add_argument(
+        "--lock", default=LOCK, help="flock file: the official call, long songs' runs"
+    )
+    parser.add_argument(
+        "--lock-above", type=float, default=60.0,
+        help="run the workflow under --lock for songs longer than this (s)",
+    )  # fmt: skip
     parser.add_argument(
         "--no-official", action="store_true", help="skip the official HAAQI call"
     )

@@ -25,6 +25,7 @@ def test_fit_line_recovers_base_and_slope(cost):
     base, slope = cost.fit_line({10.0: 1.0, 20.0: 3.0, 30.0: 4.0})
     assert (base, slope) == pytest.approx((-1 / 3, 0.15))
     assert cost.fit_line({240.0: 480.0}) == (0.0, 2.0)  # one length: through zero
+    assert cost.fit_line({30.0: 340.0, 240.0: 300.0}) == (340.0, 0.0)  # never shrinks
     with pytest.raises(ValueError):
         cost.fit_line({})
 
