@@ -273,9 +273,9 @@ def rule_models(
     """Per rule (and per engine for score): lines of CPU, wall and peak memory against
     the song's seconds, and the requests they lead to.
 
-    The runtime request is a margin over ``busy_s``, the job's CPU seconds over its
-    ``threads``: its wall time on cores of its own (a SLURM job's), not the wall time
-    measured here, which includes waiting for a shared machine's cores.
+    The runtime request is a margin over the wall time measured here, which on a
+    shared machine includes waiting for its cores: on cores of its own (a SLURM
+    job's) a job needs about ``busy_s``, its CPU seconds over its ``threads``.
     """
     models = {}
     for rule in PAIR_RULES:
@@ -300,15 +300,14 @@ def rule_models(
     for model in models.values():
         cpu_a, cpu_b = model["cpu_s"]
         model["busy_s"] = [cpu_a / model["threads"], cpu_b / model["threads"]]
-        mem_a, mem_b = model["max_rss_mb"]
-        busy_a, busy_b = model["busy_s"]
+        (mem_a, mem_b), (wall_a, wall_b) = model["max_rss_mb"], model["wall_s"]
         model["proposed"] = {
             "mem_mb": [MEM_MARGIN * mem_a, MEM_MARGIN * mem_b],
-            "runtime_s": [RUNTIME_MARGIN * busy_a, RUNTIME_MARGIN * busy_b],
+            "runtime_s": [RUNTIME_MARGIN * wall_a, RUNTIME_MARGIN * wall_b],
             "at": {
                 str(s): {
                     "mem_mb": mem_request_mb(at(model["max_rss_mb"], s)),
-                    "runtime_min": runtime_request_min(at(model["busy_s"], s)),
+                    "runtime_min": runtime_request_min(at(model["wall_s"], s)),
                 }
                 for s in PROPOSAL_LENGTHS
             },
@@ -409,7 +408,7 @@ def model_table(models: dict) -> list[str]:
     lines = [
         "| model | CPU s = a + b*s | wall s = a + b*s | peak MB = a + b*s "
         f"| proposed mem_mb = {MEM_MARGIN} x peak | proposed runtime s = "
-        f"{RUNTIME_MARGIN} x CPU s / threads | threads "
+        f"{RUNTIME_MARGIN} x wall | threads "
         f"| proposed mem_mb, runtime min at {at_lengths} |",
         "|---|---|---|---|---|---|---|---|",
     ]
@@ -454,6 +453,22 @@ def cost_table(models: dict, verify: float) -> tuple[list[str], dict]:
             lines.append(
                 f"| {table} | {engine} | {cpu_hours(kinds):.0f} | "
                 + " | ".join(hours(w) for w in walls)
+                + " |"
+            )
+    lines += ["", "Per job kind: CPU, request, and how many run at once:"]
+    lines += [
+        "",
+        "| table/engine | job | count | CPU s each | threads | mem_mb | "
+        + " | ".join(m.name for m in ms)
+        + " |",
+        "|---|---|---|---|---|---|" + "---|" * len(ms),
+    ]
+    for key, table in data.items():
+        for job in table["jobs"]:
+            lines.append(
+                f"| {key} | {job['rule']} | {job['count']} | {job['cpu_s']:.0f} | "
+                f"{job['threads']} | {job['mem_mb']:.0f} | "
+                + " | ".join(str(n) for n in job["at_once"].values())
                 + " |"
             )
     return lines, data
