@@ -10,19 +10,23 @@ only and ``scoring.engine: fast``) through separate, enhance, encode and score. 
 short song of the same music (``--short``) goes first, so every rule is measured at
 two lengths and its model is a fixed part plus a part per second of audio.
 
-Per job: CPU seconds, wall seconds and peak memory, exactly (``getrusage`` of the job's
-process, ``benchmarks/rusage_probe``) and as Snakemake's ``benchmark:`` file samples
-them, beside the ``mem_mb`` and ``runtime`` the rule requests (``snakemake -n``).
+Per job: CPU seconds, wall seconds and peak memory, exactly (``getrusage`` and the
+kernel's high-water mark of the job's process, ``benchmarks/rusage_probe``) and as
+Snakemake's ``benchmark:`` file samples them, beside the ``mem_mb`` and ``runtime`` the
+rule requests (``snakemake -n``); songs over ``--lock-above`` run under the lock too.
 The official engine's score job (8 HAAQI calls, about an hour of CPU for 4 min here)
 is not run: one official call on the long song's left drums (the first call of the
 pair, the same random state) is measured in a process of its own, under
 ``flock LOCK`` (it needs ~11-12 GB), beside the same call by the fast engine; the
 pair's official score job is estimated as 8 such calls. Then the CPU-hours and wall
 time of the CAD1 validation and evaluation tables per engine, computed from these
-figures (``benchmarks/cost_model.py``).
+figures (``benchmarks/cost_model.py``), and the requests these models propose
+(``cost_model.MEM_MARGIN`` x peak, ``RUNTIME_MARGIN`` x wall). ``--json`` keeps the raw
+figures and the fitted models; ``--from-json`` prints the tables again from them.
 
     python benchmarks/real_length_pair.py --seconds 240 --json measured.json
     python benchmarks/real_length_pair.py --seconds 20 --short 10 --json dev.json
+    python benchmarks/real_length_pair.py --from-json measured.json --json out.json
 
 The run is serial on purpose (one job at a time), so the wall times are each job's
 own; on a shared machine they still include waiting for the CPU (the host load is
@@ -68,6 +72,7 @@ PAIR_RULES = ("separate", "enhance", "encode", "score")
 HAAQI_CALLS_PER_PAIR = 8
 SEPARATORS_PER_TABLE = 2  # hdemucs and umxhq, as the shipped real-data configs
 LOCK = "/tmp/work/bigmem.lock"
+MIN_SECONDS = 10.0  # the demo song's vocals start later: a shorter one has none
 PROPOSAL_LENGTHS = (30.0, 240.0)  # an evaluation segment, a whole song
 
 
@@ -644,6 +649,8 @@ def main() -> None:
         "--from-json", type=Path, help="no run: tables from an earlier run's --json"
     )
     args = parser.parse_args()
+    if any(0 < s < MIN_SECONDS for s in (args.short, args.seconds)):
+        parser.error(f"songs of at least {MIN_SECONDS:g} s (the demo song's intro)")
 
     if args.from_json:
         raw = from_json(args.from_json)
