@@ -394,11 +394,11 @@ def pair_table(measured, calls, requested, seconds_list) -> list[str]:
                 f"{c['call_wall_s']:.1f} | {c['max_rss_mb']:.0f} | - | - | - | - |"
             )
         if "official" in calls.get(seconds, {}):
-            from vdbo.core import resources
+            from vdbo.evaluation.engines import get_engine
 
             c = calls[seconds]["official"]
-            mem = resources.scoring_mem_mb(seconds, "official")
-            runtime = resources.scoring_runtime_min(seconds, "official")
+            official = get_engine("official")
+            mem, runtime = official.mem_mb(seconds), official.runtime_min(seconds)
             lines.append(
                 f"| score (official), computed: 8 x 1 call | {seconds:g} | "
                 f"{8 * c['call_cpu_s']:.0f} | {8 * c['call_wall_s']:.0f} | "
