@@ -130,6 +130,25 @@ class Browser:
             raise RuntimeError(f"page JS failed: {result['exceptionDetails']}")
         return result["result"].get("value")
 
+    def frame_js(self, expression: str, clicked: bool = False):
+        """Evaluate ``expression`` in the first child frame (the report's content);
+        ``clicked``: as if the reader had clicked (a user gesture lets media play),
+        awaiting its promise. Its value (JSON), errors raised."""
+        tree = self.send("Page.getFrameTree")["frameTree"]
+        child = tree["childFrames"][0]["frame"]["id"]
+        world = self.send("Page.createIsolatedWorld", frameId=child)
+        options = {"awaitPromise": True, "userGesture": True, "timeout": 600_000}
+        result = self.send(
+            "Runtime.evaluate",
+            expression=expression,
+            contextId=world["executionContextId"],
+            returnByValue=True,
+            **(options if clicked else {}),
+        )
+        if "exceptionDetails" in result:
+            raise RuntimeError(f"frame JS failed: {result['exceptionDetails']}")
+        return result["result"].get("value")
+
     def wait_for(self, expression: str, timeout: float | None = None):
         deadline = time.monotonic() + (timeout or self.timeout)
         while time.monotonic() < deadline:

@@ -21,6 +21,7 @@ import pytest
 haaqi = pytest.importorskip("clarity.evaluator.haaqi")
 from clarity.enhancer.nalr import NALR  # noqa: E402
 from clarity.utils.signal_processing import compute_rms, resample  # noqa: E402
+from test_haaqi_equivalence import AUDIOGRAMS, CAD1_FREQS  # noqa: E402
 
 from vdbo.demo.build import render_song  # noqa: E402
 from vdbo.demo.external import ExternalToolError, require_tools  # noqa: E402
@@ -29,15 +30,7 @@ from vdbo.demo.render import SAMPLE_RATE, find_soundfont  # noqa: E402
 from vdbo.demo.songs import SONGS  # noqa: E402
 from vdbo.haaqi import compute_haaqi as fast_haaqi  # noqa: E402
 
-CFS = np.array([250, 500, 1000, 2000, 3000, 4000, 6000, 8000])
-AUDIOGRAMS = {
-    "mild": [10, 15, 20, 25, 30, 35, 40, 45],
-    "moderate": [30, 35, 40, 50, 55, 60, 65, 70],
-    "severe": [60, 65, 70, 75, 80, 85, 90, 95],
-    "profound": [90, 95, 100, 110, 115, 120, 120, 120],
-    "low_loss": [70, 60, 40, 20, 10, 5, 0, 0],
-    "notch": [5, 5, 10, 15, 60, 65, 20, 10],
-}
+CFS = CAD1_FREQS
 RATE = 24000  # CAD1 stem_sample_rate (reference resampled, enhanced written at)
 
 

@@ -103,25 +103,6 @@ CHECK_CLIPS = """
 """
 
 
-def frame_eval(browser: Browser, expression: str):
-    """Evaluate in the report's content iframe as if the reader had clicked (a user
-    gesture lets the players start)."""
-    tree = browser.send("Page.getFrameTree")["frameTree"]
-    child = tree["childFrames"][0]["frame"]["id"]
-    world = browser.send("Page.createIsolatedWorld", frameId=child)
-    result = browser.send(
-        "Runtime.evaluate",
-        expression=expression,
-        contextId=world["executionContextId"],
-        returnByValue=True,
-        awaitPromise=True,
-        userGesture=True,
-        timeout=600_000,
-    )
-    assert "exceptionDetails" not in result, result
-    return result["result"].get("value")
-
-
 def open_result(browser: Browser, category: str, name: str) -> None:
     """Show the result of ``category`` whose row mentions ``name`` (a file name, or
     the label of a labelled result)."""
@@ -160,7 +141,7 @@ def test_listen_and_compare_in_headless_chromium(listen_run):
             )
             assert len(manifest) >= 2 * 2  # best and worst, mixture and remix
             open_result(b, "Listen", separator)
-            clips = json.loads(frame_eval(b, CHECK_CLIPS))
+            clips = json.loads(b.frame_js(CHECK_CLIPS, clicked=True))
             assert len(clips) == len(manifest), (separator, len(clips))
             for shown, listed in zip(clips, manifest, strict=True):
                 where = (separator, listed["pick"], listed["signal"], listed["hearing"])
@@ -183,8 +164,7 @@ def test_listen_and_compare_in_headless_chromium(listen_run):
                 assert energy == pytest.approx(listed["rms_dbfs"], abs=1.0), where
         open_result(b, "Compare", "compare.html")
         printed = json.loads(
-            frame_eval(
-                b,
+            b.frame_js(
                 "JSON.stringify([...document.querySelectorAll("
                 "'#compare-table tbody tr')].map(r => [...r.cells].map(c => "
                 "c.textContent)))",

@@ -126,20 +126,6 @@ def click(browser: Browser, selector_js: str) -> None:
     ), selector_js
 
 
-def frame_js(browser: Browser, expression: str):
-    """Evaluate in the report's content iframe (an HTML result shown in place)."""
-    tree = browser.send("Page.getFrameTree")["frameTree"]
-    child = tree["childFrames"][0]["frame"]["id"]
-    world = browser.send("Page.createIsolatedWorld", frameId=child)
-    result = browser.send(
-        "Runtime.evaluate",
-        expression=expression,
-        contextId=world["executionContextId"],
-        returnByValue=True,
-    )
-    return result["result"].get("value")
-
-
 def walk_report(report: Path, shots: Path) -> dict:
     """Open ``report`` in headless Chromium and click through every category and
     result as a reader would; check each figure renders, fully visible and non-blank.
@@ -215,8 +201,7 @@ def walk_report(report: Path, shots: Path) -> dict:
                 elif mime == "text/html":
                     b.wait_for("document.querySelectorAll('iframe').length > 0")
                     time.sleep(0.3)
-                    seen_pages[Path(path).name] = frame_js(
-                        b,
+                    seen_pages[Path(path).name] = b.frame_js(
                         """JSON.stringify({
                         haaqi: [...document.querySelectorAll('#summary-haaqi tbody tr')]
                                .map(r => [...r.cells].map(c => c.textContent)),

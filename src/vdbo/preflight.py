@@ -24,7 +24,7 @@ import numpy as np
 from scipy.io import wavfile
 
 from vdbo import MUSDB_SAMPLE_RATE, SIDES
-from vdbo.core.audio_io import PCM, truncation_error, wav_header
+from vdbo.core.audio_io import PCM, require_track_file, truncation_error, wav_header
 from vdbo.core.errors import InputError
 from vdbo.evaluation.silence import apply_policy, scored_range
 
@@ -146,15 +146,7 @@ def track_problems(
 
 def _checked_header(path: Path):
     """The header of a track file, or the InputError a job would raise on it."""
-    path = Path(path)
-    if not path.is_file():
-        raise InputError(
-            path,
-            "file not found",
-            "every track folder needs mixture.wav, vocals.wav, drums.wav, bass.wav "
-            "and other.wav (MUSDB18-HQ layout); check `data.root` and the track "
-            "name in the song list",
-        )
+    path = require_track_file(path)
     header = wav_header(path)
     wrong = []
     if header.sample_rate != MUSDB_SAMPLE_RATE:

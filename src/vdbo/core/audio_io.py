@@ -96,10 +96,8 @@ def truncation_error(path: Path, header: WavHeader) -> InputError:
     )
 
 
-def read_wav_int16(
-    path: str | Path, sample_rate: int = MUSDB_SAMPLE_RATE, channels: int = 2
-) -> np.ndarray:
-    """Read a 16-bit PCM WAV as int16 with shape (samples, channels), validated."""
+def require_track_file(path: str | Path) -> Path:
+    """``path`` of a track's WAV, or the InputError that says where the files go."""
     path = Path(path)
     if not path.is_file():
         raise InputError(
@@ -109,6 +107,14 @@ def read_wav_int16(
             "and other.wav (MUSDB18-HQ layout); check the dataset root in the config "
             "(key `data.root`) and the track name in the song list",
         )
+    return path
+
+
+def read_wav_int16(
+    path: str | Path, sample_rate: int = MUSDB_SAMPLE_RATE, channels: int = 2
+) -> np.ndarray:
+    """Read a 16-bit PCM WAV as int16 with shape (samples, channels), validated."""
+    path = require_track_file(path)
     header = wav_header(path)
     if header.truncated:
         raise truncation_error(path, header)
