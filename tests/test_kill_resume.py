@@ -177,4 +177,7 @@ def test_killed_run_resumes_exactly_what_was_cut(tmp_path, background):
         "mixture.csv",
         f"oracle/{LISTENER}/{SONG}.csv",
         f"mixture/{LISTENER}/{SONG}.csv",
+        # the fast engine's verification sample, re-scored by the official one
+        f"verified/oracle/{LISTENER}/{SONG}.csv",
+        f"verified/mixture/{LISTENER}/{SONG}.csv",
     }

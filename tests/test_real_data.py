@@ -65,7 +65,9 @@ def test_readme_has_both_real_data_commands():
 def test_every_shipped_config_plans_what_it_says(tmp_path, repo_copy):
     """Dry runs from the repository root as the README invokes them, data.root only."""
     data = make_standin(tmp_path / "data", valid_songs=2, test_songs=2, listeners=2)
-    env = user_env(TORCH_HOME=str(tmp_path / "torch"))
+    # the weights in the cache, as a user has them (offline and missing, the
+    # preflight stops the dry run: tests/test_preflight.py)
+    env = user_env(TORCH_HOME=str(make_torch_home(tmp_path / "torch")))
     commands = readme_commands()
 
     validation = planned(

@@ -156,7 +156,7 @@ def test_memory_model_bounds_official_haaqi():
     for seconds, peak in peaks.items():
         assert peak < get_engine("official").mem_mb(seconds), peaks
     slope = (peaks[long] - peaks[short]) / (long - short)
-    assert 0 < slope <= get_engine("official").mb_per_second * 1.2, peaks
+    assert 0 < slope <= get_engine("official").cost.peak_mb[1] * 1.2, peaks
     at_four_minutes = peaks[long] + slope * (FOUR_MINUTES - long)
     assert at_four_minutes < get_engine("official").mem_mb(FOUR_MINUTES)
 

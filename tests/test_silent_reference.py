@@ -209,7 +209,7 @@ def test_a_nan_that_is_not_a_declared_skip_is_never_written(tmp_path, monkeypatc
     def broken(**kwargs):
         return math.nan if kwargs["audiogram"][0] >= 0 else 0.5
 
-    engine = Engine("broken", lambda: broken, 5.0, 0.3, threaded=False)
+    engine = Engine("broken", lambda: broken, ENGINES["fast"].cost, threaded=False)
     monkeypatch.setitem(ENGINES, "broken", engine)
     music = _pair(tmp_path, silence={})
     with pytest.raises(NotAScore) as err:
