@@ -62,8 +62,8 @@ def test_four_minute_song_sizes_are_plausible():
     cpu_minutes = 8 * 1.5 * FOUR_MINUTES / 60
     runtime = get_engine("official").runtime_min(FOUR_MINUTES)
     assert cpu_minutes < runtime <= 4 * cpu_minutes
-    assert 3000 <= resources.separation_mem_mb(FOUR_MINUTES) <= 8000
-    assert 1000 < resources.enhancement_mem_mb(FOUR_MINUTES) <= 4000
+    assert 3000 <= resources.SEPARATION.mem_mb(FOUR_MINUTES) <= 8000
+    assert 1000 < resources.ENHANCEMENT.mem_mb(FOUR_MINUTES) <= 4000
 
 
 # Measured on a real-length pair (benchmarks/real_length_pair.py, 2-core machine
@@ -98,7 +98,7 @@ def test_requests_follow_the_measured_costs(kind):
 
 
 def test_separation_and_enhancement_grow_with_duration():
-    for size in (resources.separation_mem_mb, resources.enhancement_mem_mb):
+    for size in (resources.SEPARATION.mem_mb, resources.ENHANCEMENT.mem_mb):
         values = [size(s) for s in DURATIONS]
         assert values == sorted(values) and values[0] < values[-1]
 

@@ -145,9 +145,9 @@ def test_pairs_run_as_one_slurm_job_each_and_a_killed_run_resumes(
     scored = SEGMENT["end"] - SEGMENT["start"]
     fast, official = get_engine("fast"), get_engine("official")
     requests = {  # member: (mem_mb, runtime) as the rules ask
-        "enhance": (resources.enhancement_mem_mb(SECONDS),
+        "enhance": (resources.ENHANCEMENT.mem_mb(SECONDS),
                     resources.ENHANCEMENT.runtime_min(SECONDS)),
-        "encode": (resources.encoding_mem_mb(SECONDS),
+        "encode": (resources.ENCODING.mem_mb(SECONDS),
                    resources.ENCODING.runtime_min(SECONDS)),
         "score": (fast.mem_mb(scored), fast.runtime_min(scored)),
         "verify_scores": (official.mem_mb(scored), official.runtime_min(scored)),

@@ -162,7 +162,7 @@ def test_workflow_on_slurm_requests_what_each_job_needs(slurm_cluster, tmp_path)
         for record in jobs[rule].values():
             assert "gres/gpu" not in tres(record, "ReqTRES"), rule
     assert {tres(r, "ReqTRES")["cpu"] for r in separate.values()} == {"1"}
-    separation_mb = resources.separation_mem_mb(SECONDS)
+    separation_mb = resources.SEPARATION.mem_mb(SECONDS)
     assert {r["ReqMem"] for r in separate.values()} == {f"{separation_mb}M"}
 
     scored = SEGMENT["end"] - SEGMENT["start"]

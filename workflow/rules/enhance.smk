@@ -25,7 +25,7 @@ rule enhance:
         "../../envs/enhancement.yaml"
     threads: 1
     resources:
-        mem_mb=lambda w: resources.enhancement_mem_mb(song_seconds(w.song)),
+        mem_mb=lambda w: resources.ENHANCEMENT.mem_mb(song_seconds(w.song)),
         runtime=lambda w: resources.ENHANCEMENT.runtime_min(song_seconds(w.song)),
     script:
         "../scripts/enhance.py"
@@ -54,7 +54,7 @@ rule encode:
         "../../envs/enhancement.yaml"
     threads: 1
     resources:
-        mem_mb=lambda w: resources.encoding_mem_mb(song_seconds(w.song)),
+        mem_mb=lambda w: resources.ENCODING.mem_mb(song_seconds(w.song)),
         runtime=lambda w: resources.ENCODING.runtime_min(song_seconds(w.song)),
     script:
         "../scripts/encode.py"

@@ -43,7 +43,7 @@ rule remix:
         "../../envs/enhancement.yaml"
     threads: 1
     resources:
-        mem_mb=lambda w: resources.remix_mem_mb(song_seconds(w.song)),
+        mem_mb=lambda w: resources.REMIX.mem_mb(song_seconds(w.song)),
         runtime=lambda w: resources.REMIX.runtime_min(song_seconds(w.song)),
     script:
         "../scripts/remix.py"

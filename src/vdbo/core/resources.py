@@ -73,22 +73,6 @@ def audio_seconds(path: str | Path) -> float:
     return info.frames / info.samplerate
 
 
-def separation_mem_mb(seconds: float) -> int:
-    return SEPARATION.mem_mb(seconds)
-
-
-def enhancement_mem_mb(seconds: float) -> int:
-    return ENHANCEMENT.mem_mb(seconds)
-
-
-def encoding_mem_mb(seconds: float) -> int:
-    return ENCODING.mem_mb(seconds)
-
-
-def remix_mem_mb(seconds: float) -> int:
-    return REMIX.mem_mb(seconds)
-
-
 def machine_memory_mb(meminfo: str | Path = "/proc/meminfo") -> float:
     """This machine's RAM in MB (``MemTotal``)."""
     for line in Path(meminfo).read_text().splitlines():

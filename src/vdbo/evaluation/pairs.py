@@ -188,15 +188,6 @@ class PairResult(NamedTuple):
     scored_range: str
 
 
-def score_pair(*args, **kwargs) -> tuple[float, dict[str, float]]:
-    """The official ``(combined_score, per_instrument_score)`` for one pair.
-
-    Takes the arguments of :func:`score_pair_checked`.
-    """
-    result = score_pair_checked(*args, **kwargs)
-    return result.score, result.per_stem
-
-
 def score_pair_checked(
     song: str,
     listener_id: str,
