@@ -15,6 +15,7 @@ through it (`legacy_rng.skip_gauss`).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -149,31 +150,53 @@ class ControlResult:
     processed_control_average: float
 
 
-def control_pass(ear: EarInput, band: int) -> ControlResult:
-    """Control-filter levels of one band: level-adjusted bandwidths, RMS values."""
-    bandwidth_max = ear.bandwidth_control[band]
-    tpt, coef_b, coef_a, gain = _gammatone_coefficients(
-        bandwidth_max, ear.center_freq_control[band], ear.freq_sample
-    )
-    ms_ref, ms_proc = kernels.control_mean_squares(
-        ear.reference_mid,
-        ear.processed_mid,
-        tpt,
-        ear.center_freq_control[band],
-        coef_b,
-        coef_a,
-        gain,
-    )
-    return ControlResult(
-        _bandwidth_for_level(
-            ms_ref, ear.reference_ear.bandwidth_min[band], bandwidth_max, ear.level1
-        ),
-        _bandwidth_for_level(
-            ms_proc, ear.processed_ear.bandwidth_min[band], bandwidth_max, ear.level1
-        ),
-        np.sqrt(np.float64(ms_ref)),
-        np.sqrt(np.float64(ms_proc)),
-    )
+def control_pass(ear: EarInput, bands: Sequence[int]) -> list[ControlResult]:
+    """Control-filter levels of some bands: level-adjusted bandwidths, RMS values.
+
+    The kernel takes `kernels.CONTROL_GROUP` bands at a time (a short group is
+    padded with its last band, whose repeat is dropped).
+    """
+    group = list(bands)
+    padded = group + [group[-1]] * (-len(group) % kernels.CONTROL_GROUP)
+    results = []
+    for first in range(0, len(padded), kernels.CONTROL_GROUP):
+        chunk = padded[first : first + kernels.CONTROL_GROUP]
+        coefficients = [
+            _gammatone_coefficients(
+                ear.bandwidth_control[band],
+                ear.center_freq_control[band],
+                ear.freq_sample,
+            )
+            for band in chunk
+        ]
+        mean_squares = np.empty((kernels.CONTROL_GROUP, 2))
+        kernels.control_mean_squares(
+            ear.reference_mid,
+            ear.processed_mid,
+            coefficients[0][0],
+            np.array([ear.center_freq_control[band] for band in chunk]),
+            np.array([c[1] for c in coefficients]),
+            np.array([c[2] for c in coefficients]),
+            np.array([c[3] for c in coefficients]),
+            mean_squares,
+        )
+        for band, (ms_ref, ms_proc) in zip(chunk, mean_squares, strict=True):
+            bandwidth_max = ear.bandwidth_control[band]
+            results.append(
+                ControlResult(
+                    _bandwidth_for_level(
+                        ms_ref, ear.reference_ear.bandwidth_min[band], bandwidth_max,
+                        ear.level1,
+                    ),
+                    _bandwidth_for_level(
+                        ms_proc, ear.processed_ear.bandwidth_min[band], bandwidth_max,
+                        ear.level1,
+                    ),
+                    np.sqrt(np.float64(ms_ref)),
+                    np.sqrt(np.float64(ms_proc)),
+                )
+            )  # fmt: skip
+    return results[: len(group)]
 
 
 def group_delay_correction(bandwidths, center_freq, freq_sample) -> np.ndarray:
@@ -270,17 +293,14 @@ def front_band(
         )  # fmt: skip
         sum_x += block_x
         sum_y += block_y
-        for ctrl_buf, params, slot, env, bm in (
-            (ctrl_x, params_x, kernels.state._LP_X, env_x, bm_x),
-            (ctrl_y, params_y, kernels.state._LP_Y, env_y, bm_y),
-        ):
+        for ctrl_buf, params in ((ctrl_x, params_x), (ctrl_y, params_y)):
             view = ctrl_buf[:n]
             log10(view)
             kernels.compress_gain_db(ctrl_buf, n, params)
             pow10(view)
-            kernels.gain_filter_apply(
-                ctrl_buf, n, lo, state, slot, lp_b0, lp_b1, lp_a1, env, bm
-            )
+        kernels.gain_filter_apply(
+            ctrl_x, ctrl_y, n, lo, state, lp_b0, lp_b1, lp_a1, env_x, bm_x, env_y, bm_y
+        )
     return env_x, bm_x, env_y, bm_y, sum_x / npts, sum_y / npts
 
 

@@ -6,12 +6,12 @@ the global legacy ``np.random`` state (so a seeded sequence of calls, as in the
 official CAD1 evaluation, continues identically).
 
 Flow: `ear_model.front_end` (official resampling, NAL-R design and middle ear; lean
-replicas of alignment and the NAL-R convolution), `ear_model.control_pass` per band
-(level-adjusted bandwidths), the noise-stream snapshots (`legacy_rng`), then
-`ear_model.feature_pass` per band (the whole cochlear model and segment features
-of one band), then the official cheap summaries (dB SL, spectrum difference,
-covariance averaging) and `modulation.mel_cepstral_high`. Bands run on a thread pool
-of ``threads`` (argument, else ``$VDBO_HAAQI_THREADS``, else
+replicas of alignment and the NAL-R convolution), `ear_model.control_pass` per group
+of bands (level-adjusted bandwidths), the noise-stream snapshots (`legacy_rng`),
+then `ear_model.feature_pass` per band (the whole cochlear model and segment
+features of one band), then the official cheap summaries (dB SL, spectrum
+difference, covariance averaging) and `modulation.mel_cepstral_high`. Bands run on a
+thread pool of ``threads`` (argument, else ``$VDBO_HAAQI_THREADS``, else
 ``numba.get_num_threads()``); the result does not depend on the thread count.
 Inputs the fast path does not cover (equalisation 2, under 0.2 s of aligned signal,
 2-D or complex signals) go to the official code: to pyclarity's ``haaqi_v1`` as it
@@ -41,6 +41,7 @@ from vdbo.haaqi.ear_model import (
     group_delay_correction,
 )
 from vdbo.haaqi.host import find_ddot, libm_matches_numpy
+from vdbo.haaqi.kernels import CONTROL_GROUP
 from vdbo.haaqi.legacy_rng import (
     copy_state,
     skip_gauss,
@@ -153,7 +154,15 @@ def haaqi_v1(
     pool = ThreadPoolExecutor(n_threads) if n_threads > 1 else None
     try:
         noise_future = pool.submit(_noise_states, nchan, nsamp) if pool else None
-        controls = _map(pool, lambda band: control_pass(ear, band), range(nchan))
+        groups = [
+            range(first, min(first + CONTROL_GROUP, nchan))
+            for first in range(0, nchan, CONTROL_GROUP)
+        ]
+        controls = [
+            c
+            for group in _map(pool, lambda g: control_pass(ear, g), groups)
+            for c in group
+        ]
         reference_noise, processed_noise = (
             noise_future.result() if pool else _noise_streams(nchan, nsamp)
         )

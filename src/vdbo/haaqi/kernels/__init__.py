@@ -76,7 +76,11 @@ try:
         correlate_lags,
         env_smooth_row,
     )
-    from vdbo.haaqi.kernels.filterbank import control_mean_squares, front_block
+    from vdbo.haaqi.kernels.filterbank import (
+        CONTROL_GROUP,
+        control_mean_squares,
+        front_block,
+    )
     from vdbo.haaqi.kernels.ihc import add_small, back_block, sl_log_libm
     from vdbo.haaqi.kernels.libm import libm_log10_inplace, libm_pow10_inplace
     from vdbo.haaqi.kernels.ohc import (
@@ -99,6 +103,7 @@ finally:
 
 __all__ = [
     "BLOCK",
+    "CONTROL_GROUP",
     "COMPRESS_PARAMS",
     "NUMPY_BUFSIZE",
     "SMALL",

@@ -8,7 +8,7 @@ from numba import njit
 from vdbo.haaqi.kernels.filterbank import front_block
 from vdbo.haaqi.kernels.ihc import back_block, sl_log_libm
 from vdbo.haaqi.kernels.ohc import compress_gain_libm, gain_filter_apply
-from vdbo.haaqi.kernels.state import _COS, _LP_X, _LP_Y, BLOCK, STATE_SIZE
+from vdbo.haaqi.kernels.state import _COS, BLOCK, STATE_SIZE
 from vdbo.haaqi.legacy_rng import fill_gauss
 
 
@@ -61,11 +61,9 @@ def front_band_libm(
         compress_gain_libm(ctrl_x, hi - lo, params_x, ten)
         compress_gain_libm(ctrl_y, hi - lo, params_y, ten)
         gain_filter_apply(
-            ctrl_x, hi - lo, lo, state, _LP_X, lp_b0, lp_b1, lp_a1, env_x, bm_x
-        )
-        gain_filter_apply(
-            ctrl_y, hi - lo, lo, state, _LP_Y, lp_b0, lp_b1, lp_a1, env_y, bm_y
-        )
+            ctrl_x, ctrl_y, hi - lo, lo, state, lp_b0, lp_b1, lp_a1,
+            env_x, bm_x, env_y, bm_y,
+        )  # fmt: skip
     return sum_x / npts, sum_y / npts
 
 

@@ -1,81 +1,174 @@
-"""Gammatone filter bank: the control and main filters of both signals, one band."""
+"""Gammatone filter bank: the control and main filters of both signals.
+
+The recursions are independent side by side, not along the samples, so they run
+as lanes of one `Vec8` value: a band's eight real filters (real and imaginary part
+of the control and main filter of each signal) in `front_block`, two bands' control
+filters per vector in `control_mean_squares`. Every lane does the scalar code's
+operations in its order, so the numbers are the same.
+"""
 
 from __future__ import annotations
 
 import numpy as np
 from numba import njit
 
+from vdbo.haaqi.kernels import simd as V
 from vdbo.haaqi.kernels.reductions import _pairwise
-from vdbo.haaqi.kernels.state import (
-    _COS,
-    _CTRL_X,
-    _CTRL_Y,
-    _MAIN_X,
-    _MAIN_Y,
-    _SIN,
-    BLOCK,
-    SMALL,
-)
+from vdbo.haaqi.kernels.state import _COS, _FILTER, _SIN, BLOCK, SMALL
+
+# Lanes of `front_block`'s vector, in (real, imaginary) pairs: the control and
+# main filters of the reference (x), then of the processed signal (y). After the
+# pair sums: the four envelopes, then the main filters' BM motions.
+_ENV_CTRL_X, _ENV_X, _ENV_CTRL_Y, _ENV_Y, _BM_X, _BM_Y = 0, 1, 2, 3, 5, 7
+_SWAP_PAIRS = (1, 0, 3, 2, 5, 4, 7, 6)
+_EVENS = (0, 2, 4, 6, 8, 10, 12, 14)
+_ODDS = (1, 3, 5, 7, 9, 11, 13, 15)
+_ROOTS_THEN_SUMS = (0, 1, 2, 3, 12, 13, 14, 15)
+_X_THEN_Y = (0, 1, 2, 3, 8, 9, 10, 11)
+_XXYY = (0, 1, 8, 9, 4, 5, 12, 13)
+# Bands per `control_mean_squares` call: two vectors of two bands each, whose
+# independent recursions overlap in the pipeline.
+CONTROL_GROUP = 4
 
 
 @njit(nogil=True, cache=True, inline="always")
-def _section4(x, z0, z1, z2, z3, b, a):
-    """One sample of scipy's ``lfilter`` for 5 taps (b zero padded): y, new states."""
-    y = z0 + b[0] * x
+def _section4(x, z0, z1, z2, z3, b0, b1, b2, b3, b4, a1, a2, a3, a4):
+    """One sample of scipy's ``lfilter`` for 5 taps (b zero padded), every lane.
+
+    ``lfilter.c``'s direct form II transposed, term by term in its order:
+    y = z0 + b0*x; z_k = z_(k+1) + x*b_(k+1) - y*a_(k+1); z_3 = x*b4 - y*a4.
+    """
+    y = V.add(z0, V.mul(b0, x))
     return (
         y,
-        z1 + x * b[1] - y * a[1],
-        z2 + x * b[2] - y * a[2],
-        z3 + x * b[3] - y * a[3],
-        x * b[4] - y * a[4],
+        V.sub(V.add(z1, V.mul(x, b1)), V.mul(y, a1)),
+        V.sub(V.add(z2, V.mul(x, b2)), V.mul(y, a2)),
+        V.sub(V.add(z3, V.mul(x, b3)), V.mul(y, a3)),
+        V.sub(V.mul(x, b4), V.mul(y, a4)),
     )
 
 
+@njit(nogil=True, cache=True, inline="always")
+def _oscillator_step(osc, cos_v, sin_v):
+    """``arg = c*cos + s*sin; s = s*cos - c*sin; c = arg`` on (c, s) lane pairs.
+
+    ``sin_v`` holds (sin, -sin) pairs: s*cos + c*(-sin) equals s*cos - c*sin.
+    """
+    return V.add(V.mul(osc, cos_v), V.mul(V.shuffle(osc, osc, _SWAP_PAIRS), sin_v))
+
+
+@njit(nogil=True, cache=True, inline="always")
+def _four_filters(c0, c1, c2, c3, k):
+    """Tap ``k`` of four filters, each on a (real, imaginary) lane pair."""
+    return V.make(c0[k], c0[k], c1[k], c1[k], c2[k], c2[k], c3[k], c3[k])
+
+
+@njit(nogil=True, cache=True, inline="always")
+def _two_bands(values, first, k):
+    """Tap ``k`` of bands ``first`` and ``first + 1`` (rows), four lanes each."""
+    a = values[first, k]
+    b = values[first + 1, k]
+    return V.make(a, a, a, a, b, b, b, b)
+
+
+@njit(nogil=True, cache=True, inline="always")
+def _two_oscillators(cos_n, sin_n, first):
+    """(cos, sin) lane vectors of the oscillators of two bands."""
+    ca, cb = cos_n[first], cos_n[first + 1]
+    sa, sb = sin_n[first], sin_n[first + 1]
+    return (
+        V.make(ca, ca, ca, ca, cb, cb, cb, cb),
+        V.make(sa, -sa, sa, -sa, sb, -sb, sb, -sb),
+    )
+
+
+@njit(nogil=True, cache=True, inline="always")
+def _pair_roots(v, gains):
+    """``gain * sqrt(re*re + im*im)`` of lane pairs, in lanes 0-3."""
+    squares = V.mul(v, v)
+    sums = V.add(
+        V.shuffle(squares, squares, _EVENS), V.shuffle(squares, squares, _ODDS)
+    )
+    return V.mul(gains, V.sqrt(sums))
+
+
 @njit(nogil=True, cache=True)
-def control_mean_squares(x, y, tpt, center_freq, coef_b, coef_a, gain):
+def control_mean_squares(x, y, tpt, center_freq, coef_b, coef_a, gain, out):
     """``np.mean(env**2)`` of the control-filter envelopes of both signals.
 
-    ``eb.gammatone_basilar_membrane`` arithmetic: the cos/sin recursion of
+    For `CONTROL_GROUP` bands (one ``center_freq``/``gain`` per band, one row of
+    ``coef_b``/``coef_a`` each); ``out[band] = (reference, processed)``.
+    ``eb.gammatone_basilar_membrane``'s arithmetic per lane: the cos/sin recursion of
     ``gammatone_bandwidth_demodulation``, real and imaginary ``lfilter``, then
     ``gain * sqrt(ur*ur + ui*ui)``; summed per 8192-sample block as numpy does.
+    A vector holds (x real, x imaginary, y real, y imaginary) of two bands.
     """
     cos_n = np.cos(tpt * center_freq)
     sin_n = np.sin(tpt * center_freq)
-    buf_x = np.empty(BLOCK)
-    buf_y = np.empty(BLOCK)
-    xr0 = xr1 = xr2 = xr3 = xi0 = xi1 = xi2 = xi3 = 0.0
-    yr0 = yr1 = yr2 = yr3 = yi0 = yi1 = yi2 = yi3 = 0.0
-    cold = 1.0
-    sold = 0.0
-    sum_x = 0.0
-    sum_y = 0.0
+    cos_p, sin_p = _two_oscillators(cos_n, sin_n, 0)
+    cos_q, sin_q = _two_oscillators(cos_n, sin_n, 2)
+    pb0 = _two_bands(coef_b, 0, 0)
+    pb1 = _two_bands(coef_b, 0, 1)
+    pb2 = _two_bands(coef_b, 0, 2)
+    pb3 = _two_bands(coef_b, 0, 3)
+    pb4 = _two_bands(coef_b, 0, 4)
+    pa1 = _two_bands(coef_a, 0, 1)
+    pa2 = _two_bands(coef_a, 0, 2)
+    pa3 = _two_bands(coef_a, 0, 3)
+    pa4 = _two_bands(coef_a, 0, 4)
+    qb0 = _two_bands(coef_b, 2, 0)
+    qb1 = _two_bands(coef_b, 2, 1)
+    qb2 = _two_bands(coef_b, 2, 2)
+    qb3 = _two_bands(coef_b, 2, 3)
+    qb4 = _two_bands(coef_b, 2, 4)
+    qa1 = _two_bands(coef_a, 2, 1)
+    qa2 = _two_bands(coef_a, 2, 2)
+    qa3 = _two_bands(coef_a, 2, 3)
+    qa4 = _two_bands(coef_a, 2, 4)
+    gains = V.make(
+        gain[0], gain[0], gain[1], gain[1], gain[2], gain[2], gain[3], gain[3]
+    )
+    gain_p = V.shuffle(gains, gains, (0, 1, 2, 3, 0, 1, 2, 3))
+    gain_q = V.shuffle(gains, gains, (4, 5, 6, 7, 4, 5, 6, 7))
+    osc_p = V.make(1.0, 0.0, 1.0, 0.0, 1.0, 0.0, 1.0, 0.0)
+    osc_q = osc_p
+    zero = V.splat(0.0)
+    p0 = p1 = p2 = p3 = q0 = q1 = q2 = q3 = zero
+    buffers = np.empty((4, 2, BLOCK))
+    sums = np.zeros((4, 2))
     npts = x.shape[0]
     for lo in range(0, npts, BLOCK):
         hi = min(lo + BLOCK, npts)
         for n in range(lo, hi):
             if n > 0:
-                arg = cold * cos_n + sold * sin_n
-                sold = sold * cos_n - cold * sin_n
-                cold = arg
-            xn = x[n]
-            ur, xr0, xr1, xr2, xr3 = _section4(
-                xn * cold, xr0, xr1, xr2, xr3, coef_b, coef_a
-            )
-            ui, xi0, xi1, xi2, xi3 = _section4(
-                xn * sold, xi0, xi1, xi2, xi3, coef_b, coef_a
-            )
-            buf_x[n - lo] = gain * np.sqrt(ur * ur + ui * ui)
-            yn = y[n]
-            ur, yr0, yr1, yr2, yr3 = _section4(
-                yn * cold, yr0, yr1, yr2, yr3, coef_b, coef_a
-            )
-            ui, yi0, yi1, yi2, yi3 = _section4(
-                yn * sold, yi0, yi1, yi2, yi3, coef_b, coef_a
-            )
-            buf_y[n - lo] = gain * np.sqrt(ur * ur + ui * ui)
-        sum_x += _pairwise(buf_x, 0, hi - lo, True)
-        sum_y += _pairwise(buf_y, 0, hi - lo, True)
-    return sum_x / npts, sum_y / npts
+                osc_p = _oscillator_step(osc_p, cos_p, sin_p)
+                osc_q = _oscillator_step(osc_q, cos_q, sin_q)
+            xy = V.shuffle(V.splat(x[n]), V.splat(y[n]), _XXYY)
+            up, p0, p1, p2, p3 = _section4(
+                V.mul(xy, osc_p), p0, p1, p2, p3,
+                pb0, pb1, pb2, pb3, pb4, pa1, pa2, pa3, pa4,
+            )  # fmt: skip
+            uq, q0, q1, q2, q3 = _section4(
+                V.mul(xy, osc_q), q0, q1, q2, q3,
+                qb0, qb1, qb2, qb3, qb4, qa1, qa2, qa3, qa4,
+            )  # fmt: skip
+            ep = _pair_roots(up, gain_p)
+            eq = _pair_roots(uq, gain_q)
+            j = n - lo
+            buffers[0, 0, j] = V.get(ep, 0)
+            buffers[0, 1, j] = V.get(ep, 1)
+            buffers[1, 0, j] = V.get(ep, 2)
+            buffers[1, 1, j] = V.get(ep, 3)
+            buffers[2, 0, j] = V.get(eq, 0)
+            buffers[2, 1, j] = V.get(eq, 1)
+            buffers[3, 0, j] = V.get(eq, 2)
+            buffers[3, 1, j] = V.get(eq, 3)
+        for band in range(4):
+            for signal in range(2):
+                sums[band, signal] += _pairwise(buffers[band, signal], 0, hi - lo, True)
+    for band in range(4):
+        for signal in range(2):
+            out[band, signal] = sums[band, signal] / npts
 
 
 @njit(nogil=True, cache=True)
@@ -111,101 +204,53 @@ def front_block(
     """
     cos_n = np.cos(tpt * center_freq)
     sin_n = np.sin(tpt * center_freq)
+    cos_v = V.splat(cos_n)
+    sin_v = V.make(sin_n, -sin_n, sin_n, -sin_n, sin_n, -sin_n, sin_n, -sin_n)
+    b0 = _four_filters(ctrl_b, x_b, ctrl_b, y_b, 0)
+    b1 = _four_filters(ctrl_b, x_b, ctrl_b, y_b, 1)
+    b2 = _four_filters(ctrl_b, x_b, ctrl_b, y_b, 2)
+    b3 = _four_filters(ctrl_b, x_b, ctrl_b, y_b, 3)
+    b4 = _four_filters(ctrl_b, x_b, ctrl_b, y_b, 4)
+    a1 = _four_filters(ctrl_a, x_a, ctrl_a, y_a, 1)
+    a2 = _four_filters(ctrl_a, x_a, ctrl_a, y_a, 2)
+    a3 = _four_filters(ctrl_a, x_a, ctrl_a, y_a, 3)
+    a4 = _four_filters(ctrl_a, x_a, ctrl_a, y_a, 4)
+    gains = V.make(ctrl_gain, x_gain, ctrl_gain, y_gain, 1.0, x_gain, 1.0, y_gain)
     cold = state[_COS]
     sold = state[_SIN]
-    s = state
-    cxr0, cxr1, cxr2, cxr3 = s[_CTRL_X], s[_CTRL_X + 1], s[_CTRL_X + 2], s[_CTRL_X + 3]
-    cxi0, cxi1, cxi2, cxi3 = (
-        s[_CTRL_X + 4],
-        s[_CTRL_X + 5],
-        s[_CTRL_X + 6],
-        s[_CTRL_X + 7],
-    )
-    cyr0, cyr1, cyr2, cyr3 = s[_CTRL_Y], s[_CTRL_Y + 1], s[_CTRL_Y + 2], s[_CTRL_Y + 3]
-    cyi0, cyi1, cyi2, cyi3 = (
-        s[_CTRL_Y + 4],
-        s[_CTRL_Y + 5],
-        s[_CTRL_Y + 6],
-        s[_CTRL_Y + 7],
-    )
-    mxr0, mxr1, mxr2, mxr3 = s[_MAIN_X], s[_MAIN_X + 1], s[_MAIN_X + 2], s[_MAIN_X + 3]
-    mxi0, mxi1, mxi2, mxi3 = (
-        s[_MAIN_X + 4],
-        s[_MAIN_X + 5],
-        s[_MAIN_X + 6],
-        s[_MAIN_X + 7],
-    )
-    myr0, myr1, myr2, myr3 = s[_MAIN_Y], s[_MAIN_Y + 1], s[_MAIN_Y + 2], s[_MAIN_Y + 3]
-    myi0, myi1, myi2, myi3 = (
-        s[_MAIN_Y + 4],
-        s[_MAIN_Y + 5],
-        s[_MAIN_Y + 6],
-        s[_MAIN_Y + 7],
-    )
+    osc = V.make(cold, sold, cold, sold, cold, sold, cold, sold)
+    z0 = V.load(state, _FILTER)
+    z1 = V.load(state, _FILTER + 8)
+    z2 = V.load(state, _FILTER + 16)
+    z3 = V.load(state, _FILTER + 24)
     for n in range(lo, hi):
         if n > 0:
-            arg = cold * cos_n + sold * sin_n
-            sold = sold * cos_n - cold * sin_n
-            cold = arg
+            osc = _oscillator_step(osc, cos_v, sin_v)
         j = n - lo
-        # Reference signal: control and level-adjusted filters.
-        xr = x[n] * cold
-        xi = x[n] * sold
-        ur, cxr0, cxr1, cxr2, cxr3 = _section4(
-            xr, cxr0, cxr1, cxr2, cxr3, ctrl_b, ctrl_a
+        xy = V.shuffle(V.splat(x[n]), V.splat(y[n]), _X_THEN_Y)
+        u, z0, z1, z2, z3 = _section4(
+            V.mul(xy, osc), z0, z1, z2, z3, b0, b1, b2, b3, b4, a1, a2, a3, a4
         )
-        ui, cxi0, cxi1, cxi2, cxi3 = _section4(
-            xi, cxi0, cxi1, cxi2, cxi3, ctrl_b, ctrl_a
+        # (re*re + im*im) and (re*cos + im*sin) of each lane pair, then the roots
+        # of the first four: every output times its filter's gain.
+        squares = V.mul(u, u)
+        turned = V.mul(u, osc)
+        sums = V.add(
+            V.shuffle(squares, turned, _EVENS), V.shuffle(squares, turned, _ODDS)
         )
-        c = ctrl_gain * np.sqrt(ur * ur + ui * ui)
+        out = V.mul(gains, V.shuffle(V.sqrt(sums), sums, _ROOTS_THEN_SUMS))
+        c = V.get(out, _ENV_CTRL_X)
         ctrl_x[j] = c if not c < SMALL else SMALL
-        ur, mxr0, mxr1, mxr2, mxr3 = _section4(xr, mxr0, mxr1, mxr2, mxr3, x_b, x_a)
-        ui, mxi0, mxi1, mxi2, mxi3 = _section4(xi, mxi0, mxi1, mxi2, mxi3, x_b, x_a)
-        bm_x[n] = x_gain * (ur * cold + ui * sold)
-        env_x[n] = x_gain * np.sqrt(ur * ur + ui * ui)
-        # Processed signal.
-        yr = y[n] * cold
-        yi = y[n] * sold
-        ur, cyr0, cyr1, cyr2, cyr3 = _section4(
-            yr, cyr0, cyr1, cyr2, cyr3, ctrl_b, ctrl_a
-        )
-        ui, cyi0, cyi1, cyi2, cyi3 = _section4(
-            yi, cyi0, cyi1, cyi2, cyi3, ctrl_b, ctrl_a
-        )
-        c = ctrl_gain * np.sqrt(ur * ur + ui * ui)
+        c = V.get(out, _ENV_CTRL_Y)
         ctrl_y[j] = c if not c < SMALL else SMALL
-        ur, myr0, myr1, myr2, myr3 = _section4(yr, myr0, myr1, myr2, myr3, y_b, y_a)
-        ui, myi0, myi1, myi2, myi3 = _section4(yi, myi0, myi1, myi2, myi3, y_b, y_a)
-        bm_y[n] = y_gain * (ur * cold + ui * sold)
-        env_y[n] = y_gain * np.sqrt(ur * ur + ui * ui)
-    state[_COS] = cold
-    state[_SIN] = sold
-    s[_CTRL_X], s[_CTRL_X + 1], s[_CTRL_X + 2], s[_CTRL_X + 3] = cxr0, cxr1, cxr2, cxr3
-    s[_CTRL_X + 4], s[_CTRL_X + 5], s[_CTRL_X + 6], s[_CTRL_X + 7] = (
-        cxi0,
-        cxi1,
-        cxi2,
-        cxi3,
-    )
-    s[_CTRL_Y], s[_CTRL_Y + 1], s[_CTRL_Y + 2], s[_CTRL_Y + 3] = cyr0, cyr1, cyr2, cyr3
-    s[_CTRL_Y + 4], s[_CTRL_Y + 5], s[_CTRL_Y + 6], s[_CTRL_Y + 7] = (
-        cyi0,
-        cyi1,
-        cyi2,
-        cyi3,
-    )
-    s[_MAIN_X], s[_MAIN_X + 1], s[_MAIN_X + 2], s[_MAIN_X + 3] = mxr0, mxr1, mxr2, mxr3
-    s[_MAIN_X + 4], s[_MAIN_X + 5], s[_MAIN_X + 6], s[_MAIN_X + 7] = (
-        mxi0,
-        mxi1,
-        mxi2,
-        mxi3,
-    )
-    s[_MAIN_Y], s[_MAIN_Y + 1], s[_MAIN_Y + 2], s[_MAIN_Y + 3] = myr0, myr1, myr2, myr3
-    s[_MAIN_Y + 4], s[_MAIN_Y + 5], s[_MAIN_Y + 6], s[_MAIN_Y + 7] = (
-        myi0,
-        myi1,
-        myi2,
-        myi3,
-    )
+        env_x[n] = V.get(out, _ENV_X)
+        env_y[n] = V.get(out, _ENV_Y)
+        bm_x[n] = V.get(out, _BM_X)
+        bm_y[n] = V.get(out, _BM_Y)
+    state[_COS] = V.get(osc, 0)
+    state[_SIN] = V.get(osc, 1)
+    V.store(state, _FILTER, z0)
+    V.store(state, _FILTER + 8, z1)
+    V.store(state, _FILTER + 16, z2)
+    V.store(state, _FILTER + 24, z3)
     return _pairwise(env_x, lo, hi - lo, True), _pairwise(env_y, lo, hi - lo, True)

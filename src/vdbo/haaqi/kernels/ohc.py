@@ -7,6 +7,8 @@ import math
 import numpy as np
 from numba import njit
 
+from vdbo.haaqi.kernels.state import _LP_X, _LP_Y
+
 # params: [level1, knee, -attn_ohc, 1 - 1/CR, low_control, high_control,
 #          gain_at_knee, gain_at_100]
 COMPRESS_PARAMS = 8
@@ -56,13 +58,25 @@ def knee_gains(p, ten):
 
 
 @njit(nogil=True, cache=True)
-def gain_filter_apply(gain, n, lo, state, slot, b0, b1, a1, env, bm):
-    """First-order ``lfilter`` of the gain (state carried), then scale env and BM."""
-    z = state[slot]
+def gain_filter_apply(
+    gain_x, gain_y, n, lo, state, b0, b1, a1, env_x, bm_x, env_y, bm_y
+):  # fmt: skip
+    """First-order ``lfilter`` of each signal's gain (states carried), then scale
+    its envelope and BM motion. Both signals in one loop: two independent
+    recursions, so each one's latency hides the other's."""
+    zx = state[_LP_X]
+    zy = state[_LP_Y]
     for j in range(n):
-        xn = gain[j]
-        yn = z + b0 * xn
-        z = xn * b1 - yn * a1
-        env[lo + j] = yn * env[lo + j]
-        bm[lo + j] = yn * bm[lo + j]
-    state[slot] = z
+        i = lo + j
+        xn = gain_x[j]
+        yn = zx + b0 * xn
+        zx = xn * b1 - yn * a1
+        env_x[i] = yn * env_x[i]
+        bm_x[i] = yn * bm_x[i]
+        xn = gain_y[j]
+        yn = zy + b0 * xn
+        zy = xn * b1 - yn * a1
+        env_y[i] = yn * env_y[i]
+        bm_y[i] = yn * bm_y[i]
+    state[_LP_X] = zx
+    state[_LP_Y] = zy

@@ -133,7 +133,9 @@ div = _binary("fdiv", "Lane-wise ``a / b``.")
 
 def _llvm_call(builder, name, args):
     kind = ir.FunctionType(_VECTOR, [_VECTOR] * len(args))
-    return builder.call(cgutils.get_or_insert_function(builder.module, kind, name), args)
+    return builder.call(
+        cgutils.get_or_insert_function(builder.module, kind, name), args
+    )
 
 
 @intrinsic

@@ -12,7 +12,8 @@ BLOCK = NUMPY_BUFSIZE
 
 # Layout of the per-band state vector (see `new_state`).
 _COS, _SIN = 0, 1
-_CTRL_X, _CTRL_Y, _MAIN_X, _MAIN_Y = 2, 10, 18, 26  # 8 filter states each
+# The gammatone filters' four state vectors (8 lanes each, `filterbank`'s layout).
+_FILTER = 2
 _LP_X, _LP_Y = 34, 35  # compression-gain low-pass states
 _IHC_X, _IHC_Y = 36, 38  # IHC adaptation (v1, v2) each
 STATE_SIZE = 40
