@@ -74,6 +74,24 @@ def test_legacy_gauss_random_run_lengths():
         assert (meta[0], meta[1], meta[2]) == (pos, has_gauss, cached)
 
 
+def test_legacy_gauss_skips_and_fills_of_any_length():
+    """Skips and fills alternating, from any position: the stream numpy draws."""
+    rng = np.random.default_rng(11)
+    for trial in range(30):
+        numpy_rs = np.random.RandomState(100 + trial)
+        numpy_rs.standard_normal(int(rng.integers(0, 3)))
+        key, meta = state_from_numpy(numpy_rs)
+        for skip, fill in rng.integers(0, 2500, (8, 2)):
+            skip_gauss(key, meta, int(skip))
+            numpy_rs.standard_normal(int(skip))
+            ours = np.empty(fill)
+            fill_gauss(key, meta, ours)
+            assert np.array_equal(ours, numpy_rs.standard_normal(fill))
+        _, numpy_key, pos, has_gauss, cached = numpy_rs.get_state()
+        assert np.array_equal(key, numpy_key)
+        assert (meta[0], meta[1], meta[2]) == (pos, has_gauss, cached)
+
+
 def test_lag_dots_match_np_correlate():
     ddot = find_ddot()
     if ddot is None:

@@ -133,12 +133,15 @@ def _run(key, meta, out, count, write):
 
 
 @njit(nogil=True, cache=True)
-def _block_doubles(key, pos, out):
-    """All doubles left in the current MT block from an even ``pos``: their count."""
-    available = (_N - pos) // 2
-    for j in range(available):
-        out[j] = _double(_temper(key[pos + 2 * j]), _temper(key[pos + 2 * j + 1]))
-    return available
+def _block_doubles(key, out):
+    """The 312 doubles of the current MT block, all of them.
+
+    A fixed-length loop over the whole block, which LLVM vectorises (a loop from a
+    variable position it does not); a caller that starts mid-block reads from
+    ``pos // 2``.
+    """
+    for j in range(_N // 2):
+        out[j] = _double(_temper(key[2 * j]), _temper(key[2 * j + 1]))
 
 
 @njit(nogil=True, cache=True, inline="always")
@@ -179,26 +182,27 @@ def fill_gauss(key, meta, out):
     x1s = np.empty(pairs)
     x2s = np.empty(pairs)
     r2s = np.empty(pairs)
-    ends = np.empty(pairs, dtype=np.int64)  # doubles used up to this pair
+    ends = np.empty(pairs, dtype=np.int64)  # doubles used (from pos) up to this pair
     carry = -1.0  # a double left over from the previous block (pairs straddle)
     while True:
         if pos == _N:
             _twist(key)
             pos = 0
-        available = _block_doubles(key, pos, doubles)
+        _block_doubles(key, doubles)
+        start = pos // 2
+        j = start
         accepted = 0
-        j = 0
-        if carry >= 0.0:
+        if carry >= 0.0:  # pos is 0 here
             ok, x1, r2 = _accepted(carry, doubles[0])
             x1s[0], x2s[0], r2s[0], ends[0] = x1, 2.0 * doubles[0] - 1.0, r2, 1
             accepted = 1 if ok else 0
             j = 1
-        while j + 1 < available:
+        while j + 1 < _N // 2:
             ok, x1, r2 = _accepted(doubles[j], doubles[j + 1])
             x1s[accepted] = x1
             x2s[accepted] = 2.0 * doubles[j + 1] - 1.0
             r2s[accepted] = r2
-            ends[accepted] = j + 2
+            ends[accepted] = j + 2 - start
             accepted += 1 if ok else 0
             j += 2
         take = min(accepted, (count - produced + 1) // 2)
@@ -219,7 +223,7 @@ def fill_gauss(key, meta, out):
         if produced >= count:
             pos += 2 * ends[take - 1]
             break
-        carry = doubles[available - 1] if j < available else -1.0
+        carry = doubles[_N // 2 - 1] if j < _N // 2 else -1.0
         pos = _N
     meta[0] = pos
 
@@ -250,23 +254,23 @@ def skip_gauss(key, meta, count):
         if pos == _N:
             _twist(key)
             pos = 0
-        available = _block_doubles(key, pos, doubles)
-        first = 0
+        _block_doubles(key, doubles)
+        first = pos // 2
         accepted = 0
-        if carry >= 0.0:
+        if carry >= 0.0:  # pos is 0 here
             accepted += _accepted(carry, doubles[0])[0]
             first = 1
-        pairs = (available - first) // 2
-        for j in range(pairs):
-            accepted += _accepted(doubles[first + 2 * j], doubles[first + 2 * j + 1])[0]
+        pairs = (_N // 2 - first) // 2
+        for k in range(pairs):
+            accepted += _accepted(doubles[first + 2 * k], doubles[first + 2 * k + 1])[0]
         if accepted < needed:
             needed -= accepted
             leftover = first + 2 * pairs
-            carry = doubles[leftover] if leftover < available else -1.0
+            carry = doubles[leftover] if leftover < _N // 2 else -1.0
             pos = _N
             continue
         # The last accepted pair is in this block: find it.
-        used = 0
+        used = pos // 2
         x1 = r2 = 0.0
         if carry >= 0.0:
             ok, x1, r2 = _accepted(carry, doubles[0])
@@ -276,7 +280,7 @@ def skip_gauss(key, meta, count):
             ok, x1, r2 = _accepted(doubles[used], doubles[used + 1])
             used += 2
             needed -= ok
-        pos += 2 * used
+        pos = 2 * used
         if count % 2 == 1:  # the last pair gave one normal and cached the other
             meta[2] = math.sqrt(-2.0 * math.log(r2) / r2) * x1
             meta[1] = 1.0
