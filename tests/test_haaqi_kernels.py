@@ -92,6 +92,21 @@ def test_legacy_gauss_skips_and_fills_of_any_length():
         assert (meta[0], meta[1], meta[2]) == (pos, has_gauss, cached)
 
 
+def test_block_power_is_the_official_ten_to_the_gain():
+    """The block path's 10**v (a ready block of tens, in place) equals the official
+    ``10 ** gain`` on every value: numpy runs the same loop on the same pairs."""
+    rng = np.random.default_rng(3)
+    for n in (1, 7, 8, 9, 100, 8191, kernels.BLOCK):
+        gains = rng.uniform(-8.0, 3.0, n)
+        gains[: min(n, 4)] = [-np.inf, 0.0, -0.0, 308.5][: min(n, 4)]
+        with np.errstate(over="ignore"):
+            expected = 10**gains
+        block = gains.copy()
+        with np.errstate(over="ignore"):
+            ear_model.NUMPY_TRANSCENDENTALS[1](block)
+        assert np.array_equal(block, expected)
+
+
 def test_lag_dots_match_np_correlate():
     ddot = find_ddot()
     if ddot is None:

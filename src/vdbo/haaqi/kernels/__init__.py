@@ -81,14 +81,20 @@ try:
         control_mean_squares,
         front_block,
     )
-    from vdbo.haaqi.kernels.ihc import add_small, back_block, sl_log_libm
+    from vdbo.haaqi.kernels.ihc import (
+        back_block,
+        gather_audible,
+        sl_log_libm,
+    )
     from vdbo.haaqi.kernels.libm import libm_log10_inplace, libm_pow10_inplace
     from vdbo.haaqi.kernels.ohc import (
         COMPRESS_PARAMS,
         compress_gain_db,
         compress_gain_libm,
         gain_filter_apply,
+        gather_compressive,
         knee_gains,
+        scatter,
     )
     from vdbo.haaqi.kernels.reductions import argmax_abs, numpy_sum
     from vdbo.haaqi.kernels.state import (
@@ -109,7 +115,6 @@ __all__ = [
     "SMALL",
     "STATE_SIZE",
     "accumulate_cross_spectra",
-    "add_small",
     "argmax_abs",
     "back_band_libm",
     "back_block",
@@ -123,12 +128,15 @@ __all__ = [
     "fill_correlation_blocks",
     "front_band_libm",
     "front_block",
+    "gather_audible",
+    "gather_compressive",
     "gain_filter_apply",
     "knee_gains",
     "libm_log10_inplace",
     "libm_pow10_inplace",
     "new_state",
     "numpy_sum",
+    "scatter",
     "shift_inplace",
     "sl_log_libm",
     "top_two",

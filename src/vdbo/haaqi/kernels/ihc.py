@@ -11,13 +11,6 @@ from vdbo.haaqi.kernels.state import _IHC_X, _IHC_Y, SMALL
 
 
 @njit(nogil=True, cache=True)
-def add_small(env, lo, n, out):
-    """Compat path: ``env + 1e-30`` of a block (then numpy takes log10)."""
-    for j in range(n):
-        out[j] = env[lo + j] + SMALL
-
-
-@njit(nogil=True, cache=True)
 def sl_log_libm(env, lo, n, floor, out):
     """Fast path: ``log10(env + 1e-30)``, or -inf where the dB SL is certainly < 0.
 
@@ -26,6 +19,21 @@ def sl_log_libm(env, lo, n, floor, out):
     for j in range(n):
         e = env[lo + j] + SMALL
         out[j] = -np.inf if e < floor else math.log10(e)
+
+
+@njit(nogil=True, cache=True)
+def gather_audible(env, lo, n, floor, out, dense, index):
+    """Block path: -inf in ``out`` where the dB SL is certainly < 0 (as
+    `sl_log_libm`); ``env + 1e-30`` of the others gathered into ``dense``
+    (positions in ``index``) for numpy's log10. Returns their count."""
+    m = 0
+    for j in range(n):  # branch-free: the gathered ones are overwritten later
+        e = env[lo + j] + SMALL
+        out[j] = -np.inf
+        dense[m] = e
+        index[m] = j
+        m += 1 - np.int64(e < floor)  # NaN is gathered: its log10 stays NaN
+    return m
 
 
 @njit(nogil=True, cache=True, inline="always")

@@ -52,6 +52,32 @@ def compress_gain_libm(control, n, p, ten):
 
 
 @njit(nogil=True, cache=True)
+def gather_compressive(control, n, p, clipped_gains, dense, index):
+    """Block path: samples surely outside the knees get their gain in place
+    (``clipped_gains`` = numpy's gain of the lower / upper clipped level); the
+    others are gathered into ``dense`` (positions in ``index``) for numpy's log10
+    and power. Returns their count. Same margins as `compress_gain_libm`."""
+    m = 0
+    low_gain, high_gain = clipped_gains[0], clipped_gains[1]
+    for j in range(n):  # branch-free: the gathered ones are overwritten later
+        c = control[j]
+        low = c < p[4]
+        high = c > p[5]
+        dense[m] = c
+        index[m] = j
+        m += 1 - np.int64(low | high)  # NaN is gathered, as numpy would see it
+        control[j] = low_gain if low else high_gain
+    return m
+
+
+@njit(nogil=True, cache=True)
+def scatter(dense, index, m, out):
+    """``out[index[k]] = dense[k]`` for k < m (after `gather_compressive` etc.)."""
+    for k in range(m):
+        out[index[k]] = dense[k]
+
+
+@njit(nogil=True, cache=True)
 def knee_gains(p, ten):
     """(gain at the lower knee, gain at 100 dB) exactly as computed elementwise."""
     return ten ** _gain_db(-np.inf, p), ten ** _gain_db(np.inf, p)
