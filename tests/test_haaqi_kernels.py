@@ -251,6 +251,21 @@ def test_fused_band_kernels_equal_the_block_path_on_any_host(band, level1):
         assert ear_model.self_check(x, y, float(level1), libm)
 
 
+@pytest.mark.filterwarnings("ignore:Use of fft convolution on input with NAN")
+def test_a_nan_sample_takes_the_same_path_through_both_band_paths():
+    """A NaN in the signal stays NaN where numpy's log10 would see it: the block
+    path's gathers keep NaN levels (not 'beyond a knee', not 'below threshold')."""
+    x, y = _signal(20000, 6), 0.8 * _signal(20000, 7)
+    x[12345] = np.nan
+    libm = ear_model.LIBM_TRANSCENDENTALS
+    with np.errstate(invalid="ignore"):
+        fused = _our_band(x, y, 5, BAND_LOSS, 65.0, True, None)
+        block = _our_band(x, y, 5, BAND_LOSS, 65.0, False, libm)
+    assert np.isnan(fused[0][0]).any()  # the reference envelope
+    for ours, theirs in zip(fused[0], block[0], strict=True):
+        assert np.array_equal(ours, theirs, equal_nan=True)
+
+
 def test_fused_kernels_run_exactly_where_numpy_uses_the_c_library():
     """The engine's run-time decision is right: fused kernels iff numpy's log10 and
     power are the C library's (else numpy is called between blocks)."""
