@@ -17,9 +17,13 @@ the numpy/scipy code it replaces (pyclarity 0.3.4, ``clarity.evaluator.haspi.eb`
   the C library's versions for that block path, to test the fused kernels anywhere).
 
 Both signals (reference, processed) of a band run through one loop: they share the
-demodulating oscillator, and their independent recursions fill the CPU pipeline. A
-band is processed in blocks of `BLOCK` samples with the filter states carried in a
-small state vector, so the transcendental step can happen between kernels.
+demodulating oscillator, and their independent recursions fill the CPU pipeline; the
+gammatone filters run as the eight lanes of one vector (`simd.Vec8`: the same IEEE
+operations per lane, so the same numbers). A band is processed in blocks of `BLOCK`
+samples with the filter states carried in a small state vector, so the
+transcendental step can happen between kernels; there, samples whose result is
+certain without log10/pow (a level beyond a compressor knee, an envelope below
+threshold, by a margin far above any rounding) skip them, as in the fused kernels.
 All kernels release the GIL, so bands can run on several threads.
 
 One module per stage of the ear model, in signal order: `state` (block size, the
@@ -27,8 +31,9 @@ per-band state vector), `filterbank` (gammatone control and main filters), `ohc`
 (outer-hair-cell compression), `ihc` (dB SL, inner-hair-cell adaptation, internal
 noise), `bands` (whole-band drivers of the fast path), `alignment` (delay alignment),
 `envelope_features` (segment smoothing, lag correlations, covariances, cepstrum),
-`libm` (the C library's log10/pow on a block) and `reductions` (numpy's
-``np.sum``/``argmax`` with numpy's rounding). Every public kernel is importable from
+`libm` (the C library's log10/pow on a block), `reductions` (numpy's
+``np.sum``/``argmax`` with numpy's rounding) and `simd` (eight float64 lanes as one
+LLVM vector). Every public kernel is importable from
 this package.
 
 Numba caches each kernel on disk keyed by its own file only, so a kernel compiled
