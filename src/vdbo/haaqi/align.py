@@ -35,7 +35,7 @@ from vdbo.haaqi.kernels import (
     direct_correlation,
     fill_correlation_blocks,
     fill_correlation_blocks32,
-    peak_span,
+    near_peak,
     top_two,
 )
 from vdbo.haaqi.kernels.alignment import DIRECT_BLOCK
@@ -58,7 +58,7 @@ ALIGN_BATCH = 4  # blocks transformed per FFT call (more spill out of cache)
 FLOAT32_ERROR = 5e-5
 # Signal norms float32 FFTs hold without overflow or harmful underflow.
 FLOAT32_NORMS = (1e-30, 1e30)
-MAX_SPAN = 32  # most lags recomputed as dot products (beyond: float64 window)
+MAX_GROUPS = 4  # most groups of 8 lags recomputed as dot products (beyond: float64)
 _scratch = threading.local()
 
 
@@ -189,20 +189,23 @@ def _float32_location(reference, output, lags):
         return None  # also NaN and infinities
     scale = norm_ref * norm_out
     # The official lag's float32 value is within 2 * (FLOAT32_ERROR + its own
-    # rounding) of the float32 maximum.
+    # rounding) of the float32 maximum; every other lag is below the official
+    # value of the float32 maximum's lag.
     reach = (2 * FLOAT32_ERROR + TIE_TOLERANCE) * scale
-    best, lo, hi = peak_span(window, reach)
-    if best < 0 or hi - lo + 1 > MAX_SPAN:
+    starts = np.empty(MAX_GROUPS, dtype=np.int64)
+    best, candidates, groups = near_peak(window, reach, starts)
+    if best < 0 or groups < 0:
         return None
-    if lo == hi:
+    if candidates == 1:
         return best
-    span = hi - lo + 1
-    values = np.empty(8 * -(-span // 8))
-    direct_correlation(reference, output, lo + 1 - lags, len(values) // 8, values)
-    location, top, second = top_two(values[:span])
+    values = np.empty(8 * groups)
+    direct_correlation(reference, output, starts[:groups] + 1 - lags, groups, values)
+    indices = (starts[:groups, None] + np.arange(8)).ravel()
+    values[indices >= len(window)] = -np.inf  # past the last lag
+    location, top, second = top_two(values)
     tolerance = (TIE_TOLERANCE + 2 * _direct_error(len(reference))) * scale
     if top - second > tolerance:
-        return lo + location
+        return int(indices[location])
     return _official_location(reference, output, len(reference), lags)
 
 

@@ -184,30 +184,38 @@ def accumulate_cross_spectra32(a_spectra, b_spectra, count, cross):
 
 
 @njit(nogil=True, cache=True)
-def peak_span(window, tolerance):
-    """First maximum of ``window`` and the first and last index of the values
-    ``>= maximum - tolerance``; (-1, -1, -1) if ``window`` holds a NaN."""
+def near_peak(window, tolerance, starts):
+    """Index of the first maximum of ``window``, the number of values ``>= maximum
+    - tolerance`` (candidates), and of the groups of eight indices that cover
+    them, their first indices written to ``starts`` (in increasing order).
+
+    The group count is -1 if ``starts`` is too short, and the maximum's index -1
+    if ``window`` holds a NaN.
+    """
     best_i = 0
     best = window[0]
     for i in range(window.shape[0]):
         v = window[i]
         if v != v:
-            return -1, -1, -1
+            return -1, 0, 0
         if v > best:
             best = v
             best_i = i
     floor = best - tolerance
-    lo = best_i
-    for i in range(best_i):
+    candidates = 0
+    groups = 0
+    covered = 0  # first index no group covers
+    for i in range(window.shape[0]):
         if window[i] >= floor:
-            lo = i
-            break
-    hi = best_i
-    for i in range(window.shape[0] - 1, best_i, -1):
-        if window[i] >= floor:
-            hi = i
-            break
-    return best_i, lo, hi
+            candidates += 1
+            if i >= covered:
+                if groups == starts.shape[0]:
+                    groups = -1
+                    break
+                starts[groups] = i
+                groups += 1
+                covered = i + 8
+    return best_i, candidates, groups
 
 
 @njit(nogil=True, cache=True, inline="always")
@@ -221,10 +229,11 @@ DIRECT_BLOCK = 4096  # samples per block of `direct_correlation` (cache resident
 
 
 @njit(nogil=True, cache=True)
-def direct_correlation(a, b, s0, groups, out):
-    """``out[k] = sum_i a[i] * b[i - s0 - k]`` for k < 8 * groups, in float64.
+def direct_correlation(a, b, starts, groups, out):
+    """``out[8g + k] = sum_i a[i] * b[i - starts[g] - k]`` for g < groups, k < 8,
+    in float64.
 
-    Eight lags per Vec8 (lane t holds lag s0 + 8g + 7 - t), four accumulators per
+    Eight lags per Vec8 (lane t holds lag starts[g] + 7 - t), four accumulators per
     group over each `DIRECT_BLOCK` samples, then block sums added in turn: no value
     passes more than ``DIRECT_BLOCK / 4 + nblocks + 24`` roundings (its error bound).
     Samples a lane's signal ends cut off are added one by one at the end.
@@ -234,7 +243,7 @@ def direct_correlation(a, b, s0, groups, out):
     for start in range(0, n, DIRECT_BLOCK):
         stop = min(n, start + DIRECT_BLOCK)
         for g in range(groups):
-            s_min = s0 + 8 * g
+            s_min = starts[g]
             s_max = s_min + 7
             lo = max(start, s_max)
             hi = min(stop, n + s_min)
@@ -258,7 +267,7 @@ def direct_correlation(a, b, s0, groups, out):
             base = 8 * g
             simd.store(totals, base, simd.add(simd.load(totals, base), block_sum))
     for g in range(groups):
-        s_min = s0 + 8 * g
+        s_min = starts[g]
         s_max = s_min + 7
         lo = max(0, s_max)
         hi = min(n, n + s_min)
