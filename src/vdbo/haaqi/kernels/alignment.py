@@ -1,4 +1,5 @@
-"""Delay alignment: shifting, block cross-correlation and peak picking."""
+"""Delay alignment: shifting, block cross-correlation (float64 or float32 blocks),
+float64 correlation at chosen lags, and peak picking."""
 
 from __future__ import annotations
 
