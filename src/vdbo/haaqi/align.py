@@ -5,16 +5,22 @@
 soon as it is used and taking the argmax without temporaries: about half the peak
 memory on long signals.
 
-
 `envelope_delay`: the official code correlates two full-length signals over all
 2N-1 lags (FFT of about 2N points) to pick the best lag within +-100 ms. Only those
-2*lags lags matter; they are computed by overlap-save with small FFTs. The rounding
-differs from scipy's in the last bits, which can only change the chosen lag when the
-two largest correlation values are (nearly) tied; then the official full
-correlation is computed instead, so the chosen lag is always the official one.
+2*lags lags matter: overlap-save with small FFTs gives them, in float32 (half the
+cost), with an error of at most `FLOAT32_ERROR` * ``|a| |b|``. A lag ahead of all
+others by more than twice that (plus the official code's own rounding,
+`TIE_TOLERANCE`) is the official one; the few lags within reach of a flat peak
+(envelopes, dominated by their DC) are recomputed as float64 dot products (error
+~1e-13 ``|a| |b|``) and decide if their best clears the tie tolerance. Otherwise
+(many lags within reach, sizes float32 cannot hold, NaN) the float64 window decides,
+and on a near-tie the official full correlation, so the lag is always the official
+one.
 """
 
 from __future__ import annotations
+
+import threading
 
 import numpy as np
 import scipy.fft
@@ -23,16 +29,37 @@ from scipy.signal import choose_conv_method, correlate
 
 from vdbo.haaqi.kernels import (
     accumulate_cross_spectra,
+    accumulate_cross_spectra32,
     argmax_abs,
+    direct_correlation,
     fill_correlation_blocks,
+    fill_correlation_blocks32,
+    near_peak,
     top_two,
 )
+from vdbo.haaqi.kernels.alignment import DIRECT_BLOCK
+
+try:  # scipy.fft.rfft/irfft's own pocketfft calls, with an output array
+    from scipy.fft._pocketfft.pypocketfft import c2r as _c2r
+    from scipy.fft._pocketfft.pypocketfft import r2c as _r2c
+except ImportError:  # pragma: no cover - another scipy layout
+    _c2r = _r2c = None
 
 # Relative gap (to |a|*|b|, the bound on any correlation value) under which the two
 # best lags are treated as tied. FFT rounding error is ~1e-15 of that bound.
 TIE_TOLERANCE = 1e-11
 ALIGN_FFT_SIZE = 1 << 15  # overlap-save block FFT length (cache resident)
 ALIGN_BATCH = 4  # blocks transformed per FFT call (more spill out of cache)
+# Bound on |float32 window - exact correlation| / (|a| |b|). Rounding analysis of the
+# FFT (Higham, Accuracy and Stability, thm 24.2: ~log2(n) * 8u per transform, so
+# ~240u per block product, times sqrt(2) for the overlapping output blocks, u =
+# 2**-24) gives ~2e-5; the largest measured (HAAQI bands of benchmark and music
+# calls, synthetic signals) is 1.3e-7.
+FLOAT32_ERROR = 5e-5
+# Signal norms float32 FFTs hold without overflow or harmful underflow.
+FLOAT32_NORMS = (1e-30, 1e30)
+MAX_GROUPS = 4  # most groups of 8 lags recomputed as dot products (beyond: float64)
+_scratch = threading.local()
 
 
 def release_fft_plans():
@@ -40,8 +67,9 @@ def release_fft_plans():
 
     pocketfft keeps the 16 most recent plans per type; one for a 240 s signal holds
     ~50-100 MB of twiddle factors for the life of the process. Planning 16+ tiny
-    transforms evicts them.
+    transforms evicts them. This thread's alignment scratch (2 MB) goes too.
     """
+    vars(_scratch).clear()
     for n in range(2, 20):
         scipy.fft.rfft(np.zeros(n))
         scipy.fft.rfft(np.zeros(n, dtype=np.float32))
@@ -90,22 +118,142 @@ def _official_delay(reference, output, npts, lags):
     return lags - _official_location(reference, output, npts, lags) - 1
 
 
+def _window32_scratch(size, batch):
+    """This thread's float32 blocks, their spectra, the summed cross-spectrum and
+    the window's transform (reused: fresh megabyte arrays cost page faults)."""
+    key = (size, batch)
+    if getattr(_scratch, "key", None) != key:
+        _scratch.key = key
+        _scratch.arrays = (
+            np.empty((batch, size), dtype=np.float32),
+            np.empty((batch, size), dtype=np.float32),
+            np.empty((batch, size // 2 + 1), dtype=np.complex64),
+            np.empty((batch, size // 2 + 1), dtype=np.complex64),
+            np.empty(size // 2 + 1, dtype=complex),
+            np.empty(size),
+        )
+    return _scratch.arrays
+
+
+def _lag_window32(reference, output, lags):
+    """`_lag_window` with float32 block transforms (cross-spectra summed and
+    transformed back in float64); returns the window and ``|reference|**2``,
+    ``|output|**2``."""
+    size = min(ALIGN_FFT_SIZE, 1 << int(np.ceil(np.log2(len(reference) + 2 * lags))))
+    block = size - 2 * lags
+    nblocks = -(-len(reference) // block)
+    batch = min(ALIGN_BATCH, nblocks)
+    ref_blocks, out_blocks, ref_spectra, out_spectra, cross, circular = (
+        _window32_scratch(size, batch)
+    )
+    cross[:] = 0.0
+    squares_ref = squares_out = 0.0
+    for first in range(0, nblocks, batch):
+        count = min(batch, nblocks - first)
+        ref_part, out_part = fill_correlation_blocks32(
+            reference, output, first, count, block, lags, ref_blocks, out_blocks
+        )
+        squares_ref += ref_part
+        squares_out += out_part
+        if _r2c is None:  # pragma: no cover
+            ref_spectra[:count] = scipy.fft.rfft(ref_blocks[:count], axis=1)
+            out_spectra[:count] = scipy.fft.rfft(out_blocks[:count], axis=1)
+        else:
+            _r2c(ref_blocks[:count], (1,), True, 0, ref_spectra[:count], 1)
+            _r2c(out_blocks[:count], (1,), True, 0, out_spectra[:count], 1)
+        accumulate_cross_spectra32(ref_spectra, out_spectra, count, cross)
+    if _c2r is None:  # pragma: no cover
+        circular[:] = scipy.fft.irfft(cross, size)
+    else:
+        _c2r(cross, (0,), size, False, 2, circular, 1)
+    window = np.concatenate((circular[size + 1 - 2 * lags :], circular[:1]))
+    return window, squares_ref, squares_out
+
+
+def _direct_error(npts):
+    """Bound on the error of `direct_correlation`'s values relative to
+    ``sum |a[l] b[l-s]| <= |a| |b|``: gamma_m for m roundings per value."""
+    roundings = DIRECT_BLOCK // 4 + -(-npts // DIRECT_BLOCK) + 24
+    unit = np.finfo(np.float64).eps / 2
+    return roundings * unit / (1 - roundings * unit)
+
+
+def _float32_location(reference, output, lags):
+    """The official window index from the float32 window (and dot products of
+    the lags near its peak), or None when that cannot decide."""
+    window, squares_ref, squares_out = _lag_window32(reference, output, lags)
+    if squares_ref == 0.0 or squares_out == 0.0:
+        return _zero_location(reference, output)
+    norm_ref, norm_out = np.sqrt(squares_ref), np.sqrt(squares_out)
+    low, high = FLOAT32_NORMS
+    if not (low <= norm_ref <= high and low <= norm_out <= high):
+        return None  # also NaN and infinities
+    scale = norm_ref * norm_out
+    # The official lag's float32 value is within 2 * (FLOAT32_ERROR + its own
+    # rounding) of the float32 maximum; every other lag is below the official
+    # value of the float32 maximum's lag.
+    reach = (2 * FLOAT32_ERROR + TIE_TOLERANCE) * scale
+    starts = np.empty(MAX_GROUPS, dtype=np.int64)
+    best, candidates, groups = near_peak(window, reach, starts)
+    if best < 0 or groups < 0:
+        return None
+    if candidates == 1:
+        return best
+    values = np.empty(8 * groups)
+    direct_correlation(reference, output, starts[:groups] + 1 - lags, groups, values)
+    indices = (starts[:groups, None] + np.arange(8)).ravel()
+    values[indices >= len(window)] = -np.inf  # past the last lag
+    location, top, second = top_two(values)
+    tolerance = (TIE_TOLERANCE + 2 * _direct_error(len(reference))) * scale
+    if top - second > tolerance:
+        return int(indices[location])
+    return _official_location(reference, output, len(reference), lags)
+
+
+def _zero_location(reference, output):
+    """0 if one signal is all zeros (then every official correlation value is
+    exactly 0, and argmax picks the first lag), else None (squares underflowed)."""
+    return 0 if not (reference.any() and output.any()) else None
+
+
+def _float64_location(reference, output, lags):
+    """The official window index from the float64 window, or by the official
+    computation on a near-tie."""
+    npts = len(reference)
+    window, scale = _lag_window(reference, output, lags)
+    if scale == 0.0:
+        location = _zero_location(reference, output)
+        if location is None:
+            location = _official_location(reference, output, npts, lags)
+        return location
+    location, best, second = top_two(window)
+    if not (best - second > TIE_TOLERANCE * scale):  # also catches NaN
+        location = _official_location(reference, output, npts, lags)
+    return location
+
+
+def _contiguous64(x):
+    return x.dtype == np.float64 and x.ndim == 1 and x.flags.c_contiguous
+
+
 def envelope_delay(reference, output, freq_sample=24000, corr_range=100):
     """The delay ``eb.envelope_align`` would apply to ``output`` (samples)."""
     lags = round(0.001 * corr_range * freq_sample)
+    reference, output = np.asarray(reference), np.asarray(output)
     npts = len(reference)
     lags = min(lags, npts)
-    if len(output) != npts:  # not the case in HAAQI
+    if (
+        len(output) != npts  # not the case in HAAQI
+        or lags < 1
+        or reference.dtype != np.float64  # the official rounds in other types
+        or output.dtype != np.float64
+    ):
         return _official_delay(reference, output, npts, lags)
-    window, scale = _lag_window(reference, output, lags)
-    if scale == 0.0:
-        # One signal is all zeros: every correlation value is exactly 0 in the
-        # official computation too, and argmax picks the first lag.
-        location = 0
-    else:
-        location, best, second = top_two(window)
-        if not (best - second > TIE_TOLERANCE * scale):  # also catches NaN
-            location = _official_location(reference, output, npts, lags)
+    location = None
+    if _contiguous64(reference) and _contiguous64(output):
+        location = _float32_location(reference, output, lags)
+    if location is None:
+        location = _float64_location(reference, output, lags)
     return lags - location - 1
 
 
