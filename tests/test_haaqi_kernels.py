@@ -129,6 +129,22 @@ def test_input_align(dtypes):
         assert np.array_equal(got, want)
 
 
+def test_input_align_float32_route_takes_clear_peaks_only():
+    """The bulk delay comes from float32 FFTs only where the peak leads clearly; an
+    exact tie (two equal echoes) goes to the official float64 computation."""
+    x = np.zeros(60000)
+    x[400:-400] = _signal(60000 - 800, 4)
+    echo = np.roll(x, 321) * 0.5 + _signal(60000, 5, 0.01)
+    ties = np.roll(x, 100) + np.roll(x, 300)  # correlations at both lags equal
+    for y, decided in ((echo, True), (ties, False)):
+        a, b = x - np.mean(x), (y - np.mean(y))[::-1]
+        assert (align._bulk_lag32(a, b) is not None) == decided
+        for got, want in zip(
+            align.input_align(x, y), eb.input_align(x, y), strict=True
+        ):
+            assert np.array_equal(got, want)
+
+
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 def test_fft_convolve_full_matches_scipy(dtype):
     from scipy.signal import convolve

@@ -77,6 +77,7 @@ try:
         near_peak,
         shift_inplace,
         top_two,
+        top_two_abs,
     )
     from vdbo.haaqi.kernels.bands import back_band_libm, front_band_libm
     from vdbo.haaqi.kernels.envelope_features import (
@@ -153,4 +154,5 @@ __all__ = [
     "shift_inplace",
     "sl_log_libm",
     "top_two",
+    "top_two_abs",
 ]

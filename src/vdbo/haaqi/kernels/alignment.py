@@ -86,6 +86,26 @@ def top_two(values):
 
 
 @njit(nogil=True, cache=True)
+def top_two_abs(values):
+    """Index of the first maximum of ``|values|``, that maximum and the runner-up;
+    index -1 if any value is NaN (then no approximate argmax is trusted)."""
+    best_i = 0
+    best = -1.0
+    second = -1.0
+    for i in range(values.shape[0]):
+        v = abs(np.float64(values[i]))
+        if v != v:
+            return -1, np.nan, np.nan
+        if v > best:
+            second = best
+            best = v
+            best_i = i
+        elif v > second:
+            second = v
+    return best_i, best, second
+
+
+@njit(nogil=True, cache=True)
 def _copy32(row, lo, x, start, count, squares):
     """``row[lo:lo + count] = x[start:start + count]`` rounded to float32; returns
     the sum of squares of those samples if ``squares`` (any order will do)."""
