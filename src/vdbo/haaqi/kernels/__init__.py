@@ -26,10 +26,11 @@ One module per stage of the ear model, in signal order: `state` (block size, the
 per-band state vector), `filterbank` (gammatone control and main filters), `ohc`
 (outer-hair-cell compression), `ihc` (dB SL, inner-hair-cell adaptation, internal
 noise), `bands` (whole-band drivers of the fast path), `alignment` (delay alignment),
-`envelope_features` (segment smoothing, lag correlations, covariances, cepstrum),
-`libm` (the C library's log10/pow on a block) and `reductions` (numpy's
-``np.sum``/``argmax`` with numpy's rounding). Every public kernel is importable from
-this package.
+`envelope_features` (segment smoothing, covariances, cepstrum), `lags` (BLAS lag
+dots and their exact maximum), `libm` (the C library's log10/pow on a block),
+`reductions` (numpy's ``np.sum``/``argmax`` with numpy's rounding), `simd` (eight
+float64 lanes as one vector) and `lanes` (work across those lanes). Every public
+kernel is importable from this package.
 
 Numba caches each kernel on disk keyed by its own file only, so a kernel compiled
 against an older version of a kernel it calls in another file would be reused
@@ -73,11 +74,11 @@ try:
     from vdbo.haaqi.kernels.envelope_features import (
         bm_covary_row,
         cepstral_coefficients,
-        correlate_lags,
         env_smooth_row,
     )
     from vdbo.haaqi.kernels.filterbank import control_mean_squares, front_block
     from vdbo.haaqi.kernels.ihc import add_small, back_block, sl_log_libm
+    from vdbo.haaqi.kernels.lags import approximate_lags, correlate_lags, max_abs_lag
     from vdbo.haaqi.kernels.libm import libm_log10_inplace, libm_pow10_inplace
     from vdbo.haaqi.kernels.ohc import (
         COMPRESS_PARAMS,
@@ -105,6 +106,7 @@ __all__ = [
     "STATE_SIZE",
     "accumulate_cross_spectra",
     "add_small",
+    "approximate_lags",
     "argmax_abs",
     "back_band_libm",
     "back_block",
@@ -122,6 +124,7 @@ __all__ = [
     "knee_gains",
     "libm_log10_inplace",
     "libm_pow10_inplace",
+    "max_abs_lag",
     "new_state",
     "numpy_sum",
     "shift_inplace",
