@@ -30,11 +30,12 @@ One module per stage of the ear model, in signal order: `state` (block size, the
 per-band state vector), `filterbank` (gammatone control and main filters), `ohc`
 (outer-hair-cell compression), `ihc` (dB SL, inner-hair-cell adaptation, internal
 noise), `bands` (whole-band drivers of the fast path), `alignment` (delay alignment),
-`envelope_features` (segment smoothing, lag correlations, covariances, cepstrum),
-`libm` (the C library's log10/pow on a block), `reductions` (numpy's
-``np.sum``/``argmax`` with numpy's rounding) and `simd` (eight float64 lanes as one
-LLVM vector). Every public kernel is importable from
-this package.
+`envelope_features` (segment smoothing, covariances, cepstrum), `lags` (BLAS lag
+dots and their exact maximum), `libm` (the C library's log10/pow on a block),
+`reductions` (numpy's ``np.sum``/``argmax`` with numpy's rounding), `simd` (eight
+float64 lanes as one LLVM vector), `simd32` (their float32 loads and stores) and
+`lanes` (work across those lanes). Every public kernel is importable from this
+package.
 
 Numba caches each kernel on disk keyed by its own file only, so a kernel compiled
 against an older version of a kernel it calls in another file would be reused
@@ -83,7 +84,6 @@ try:
     from vdbo.haaqi.kernels.envelope_features import (
         bm_covary_row,
         cepstral_coefficients,
-        correlate_lags,
         env_smooth_row,
     )
     from vdbo.haaqi.kernels.filterbank import (
@@ -96,6 +96,7 @@ try:
         gather_audible,
         sl_log_libm,
     )
+    from vdbo.haaqi.kernels.lags import approximate_lags, correlate_lags, max_abs_lag
     from vdbo.haaqi.kernels.libm import libm_log10_inplace, libm_pow10_inplace
     from vdbo.haaqi.kernels.ohc import (
         COMPRESS_PARAMS,
@@ -126,6 +127,7 @@ __all__ = [
     "STATE_SIZE",
     "accumulate_cross_spectra",
     "accumulate_cross_spectra32",
+    "approximate_lags",
     "argmax_abs",
     "back_band_libm",
     "back_block",
@@ -147,6 +149,7 @@ __all__ = [
     "knee_gains",
     "libm_log10_inplace",
     "libm_pow10_inplace",
+    "max_abs_lag",
     "near_peak",
     "new_state",
     "numpy_sum",

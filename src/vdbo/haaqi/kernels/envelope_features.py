@@ -1,12 +1,23 @@
-"""Envelope and modulation features: segment smoothing, lag correlations and
-covariances, mel cepstrum coefficients."""
+"""Envelope and modulation features: segment smoothing, BM covariances, mel cepstrum
+coefficients.
+
+Both segment loops are dominated by many short, independent reductions whose
+rounding must stay the official one. The smoothed envelope's full windows are
+Python ``sum`` calls (sequential chains): eight consecutive segments run side by
+side, one per `simd` lane, each chain unchanged. The covariance needs, per segment,
+numpy's ``np.mean``/``np.sum`` (`lanes.segment_sum`, numpy's own eight
+accumulators as lanes) and the largest of 49 BLAS lag values (`lags.max_abs_lag`,
+which calls BLAS only for the lags that can be the largest).
+"""
 
 from __future__ import annotations
 
 import numpy as np
 from numba import njit
 
-from vdbo.haaqi.blas import ddot_call
+from vdbo.haaqi.kernels import simd
+from vdbo.haaqi.kernels.lags import lag_buffers, max_abs_lag_in_buffers
+from vdbo.haaqi.kernels.lanes import segment_sum, transpose8
 from vdbo.haaqi.kernels.reductions import numpy_sum
 
 
@@ -16,22 +27,81 @@ def _delayed(v, delay, i):
     return v[i - delay] if i >= delay else 0.0
 
 
+# ------------------------------------------------------- envelope smoothing
+
+
+@njit(nogil=True, cache=True, inline="always")
+def _add_product(acc, column, window, j):
+    return simd.add(acc, simd.mul(column, simd.splat(window[j])))
+
+
+@njit(nogil=True, cache=True)
+def _window_sums8(r, base, step, window, out, n):
+    """``out[n + l] = sum(r[b:b + len(window)] * window)`` for the eight segments
+    starting at b = base + l * step: lane l sums segment l sequentially, as the
+    builtin ``sum`` does, reading eight samples of each segment at a time."""
+    nwin = window.shape[0]
+    acc = simd.splat(0.0)
+    j = 0
+    while j + 8 <= nwin:
+        c0, c1, c2, c3, c4, c5, c6, c7 = transpose8(
+            simd.load(r, base + j),
+            simd.load(r, base + step + j),
+            simd.load(r, base + 2 * step + j),
+            simd.load(r, base + 3 * step + j),
+            simd.load(r, base + 4 * step + j),
+            simd.load(r, base + 5 * step + j),
+            simd.load(r, base + 6 * step + j),
+            simd.load(r, base + 7 * step + j),
+        )
+        acc = _add_product(acc, c0, window, j)
+        acc = _add_product(acc, c1, window, j + 1)
+        acc = _add_product(acc, c2, window, j + 2)
+        acc = _add_product(acc, c3, window, j + 3)
+        acc = _add_product(acc, c4, window, j + 4)
+        acc = _add_product(acc, c5, window, j + 5)
+        acc = _add_product(acc, c6, window, j + 6)
+        acc = _add_product(acc, c7, window, j + 7)
+        j += 8
+    for i in range(j, nwin):
+        column = simd.make(
+            r[base + i],
+            r[base + step + i],
+            r[base + 2 * step + i],
+            r[base + 3 * step + i],
+            r[base + 4 * step + i],
+            r[base + 5 * step + i],
+            r[base + 6 * step + i],
+            r[base + 7 * step + i],
+        )
+        acc = _add_product(acc, column, window, i)
+    simd.store(out, n, acc)
+
+
 @njit(nogil=True, cache=True)
 def env_smooth_row(r, delay, window, half_window, wsum, halfsum, nseg, out):
     """One band of ``eb.env_smooth`` on ``r`` delayed by ``delay`` samples.
 
     Half window (np.sum), full windows with 50% overlap (builtin ``sum``:
-    sequential), final half window (np.sum).
+    sequential; eight at a time once past the delay, `_window_sums8`), final half
+    window (np.sum).
     """
+    r = np.ascontiguousarray(r)  # for the eight-lane loads
     nhalf = half_window.shape[0]
     nwin = window.shape[0]
     buf = np.empty(nhalf)
     for j in range(nhalf):
         buf[j] = _delayed(r, delay, j) * half_window[j]
     out[0] = numpy_sum(buf, 0, nhalf, False) / halfsum
-    nstart = 0
-    for n in range(1, nseg - 1):
-        nstart = nstart + nhalf
+    n = 1
+    while n < nseg - 1:
+        nstart = n * nhalf
+        if nstart >= delay and n + 8 <= nseg - 1:
+            _window_sums8(r, nstart - delay, nhalf, window, out, n)
+            for k in range(n, n + 8):
+                out[k] = out[k] / wsum
+            n += 8
+            continue
         s = 0.0
         if nstart >= delay:
             base = nstart - delay
@@ -41,30 +111,43 @@ def env_smooth_row(r, delay, window, half_window, wsum, halfsum, nseg, out):
             for j in range(nwin):
                 s += _delayed(r, delay, nstart + j) * window[j]
         out[n] = s / wsum
-    nstart = nstart + nhalf
+        n += 1
+    nstart = (nseg - 1) * nhalf
     for j in range(nhalf):
         buf[j] = _delayed(r, delay, nstart + j) * window[j]
     out[nseg - 1] = numpy_sum(buf, 0, nhalf, False) / halfsum
 
 
-@njit(nogil=True, cache=True)
-def _lag_dot(px, py, length, i, ddot_ptr, ddot_bits):
-    """Entry ``i`` of ``np.correlate(x, y, "full")`` for two ``length`` vectors."""
-    if i <= length - 1:
-        return ddot_call(ddot_ptr, ddot_bits, i + 1, px, py + 8 * (length - 1 - i))
-    s = i - (length - 1)
-    return ddot_call(ddot_ptr, ddot_bits, length - s, px + 8 * s, py)
+# ------------------------------------------------------------ BM covariance
 
 
 @njit(nogil=True, cache=True)
-def correlate_lags(x, y, maxlag, ddot_ptr, ddot_bits):
-    """``np.correlate(x, y, "full")`` restricted to lags -maxlag..maxlag."""
-    length = x.shape[0]
-    out = np.empty(2 * maxlag + 1)
-    for t in range(2 * maxlag + 1):
-        i = length - 1 - maxlag + t
-        out[t] = _lag_dot(x.ctypes.data, y.ctypes.data, length, i, ddot_ptr, ddot_bits)
-    return out
+def _window_segment(v, delay, start, w, length, out, lo):
+    """``out[lo:lo + length] = delayed(v)[start:start + length] * w`` (elementwise
+    products: eight at a time change nothing)."""
+    j = 0
+    if start >= delay:
+        base = start - delay
+        while j + 8 <= length:
+            simd.store(out, lo + j, simd.mul(simd.load(v, base + j), simd.load(w, j)))
+            j += 8
+    for i in range(j, length):
+        out[lo + i] = _delayed(v, delay, start + i) * w[i]
+
+
+@njit(nogil=True, cache=True)
+def _remove_mean(a, lo, length):
+    """``a[lo:lo + length] -= np.mean(a[lo:lo + length])``; zeros after it."""
+    mean = segment_sum(a, lo, length, False) / length
+    m = simd.splat(mean)
+    j = 0
+    while j + 8 <= length:
+        simd.store(a, lo + j, simd.sub(simd.load(a, lo + j), m))
+        j += 8
+    for i in range(lo + j, lo + length):
+        a[i] = a[i] - mean
+    for i in range(lo + length, a.shape[0]):
+        a[i] = 0.0
 
 
 @njit(nogil=True, cache=True)
@@ -80,34 +163,29 @@ def _segment_covariance(
     maxlag,
     ddot_ptr,
     ddot_bits,
-    bx,
-    by,
+    xe,
+    ye,
+    work,
 ):
-    """Cross-covariance and reference mean square of one windowed segment."""
-    for j in range(length):
-        bx[j] = _delayed(x, delay, start + j) * w[j]
-        by[j] = _delayed(y, delay, start + j) * w[j]
-    mx = numpy_sum(bx, 0, length, False) / length
-    my = numpy_sum(by, 0, length, False) / length
-    for j in range(length):
-        bx[j] = bx[j] - mx
-        by[j] = by[j] - my
-    ms_x = numpy_sum(bx, 0, length, True) * ms_norm
-    ms_y = numpy_sum(by, 0, length, True) * ms_norm
-    px = bx.ctypes.data
-    py = by.ctypes.data
-    best = -np.inf
-    for t in range(2 * maxlag + 1):
-        c = _lag_dot(px, py, length, length - 1 - maxlag + t, ddot_ptr, ddot_bits)
-        v = abs(c * corr_norm[t])
-        if v != v:  # np.max propagates NaN
-            best = v
-            break
-        best = max(best, v)
-    cov = 0.0
-    if ms_x > 1.0e-30 and ms_y > 1.0e-30:
-        cov = best / np.sqrt(ms_x * ms_y)
-    return cov, ms_x
+    """Cross-covariance and reference mean square of one windowed segment, which
+    goes to ``xe[2 maxlag:]`` and ``ye[maxlag:]`` (`lags.lag_buffers`)."""
+    xo = 2 * maxlag
+    yo = maxlag
+    _window_segment(x, delay, start, w, length, xe, xo)
+    _window_segment(y, delay, start, w, length, ye, yo)
+    _remove_mean(xe, xo, length)
+    _remove_mean(ye, yo, length)
+    sumsq_x = segment_sum(xe, xo, length, True)
+    sumsq_y = segment_sum(ye, yo, length, True)
+    ms_x = sumsq_x * ms_norm
+    ms_y = sumsq_y * ms_norm
+    if not (ms_x > 1.0e-30 and ms_y > 1.0e-30):
+        return 0.0, ms_x  # the official code sets 0 without using the lags
+    best, _ = max_abs_lag_in_buffers(
+        xe, ye, length, sumsq_x, sumsq_y, corr_norm, maxlag, ddot_ptr, ddot_bits,
+        work,
+    )  # fmt: skip
+    return best / np.sqrt(ms_x * ms_y), ms_x
 
 
 @njit(nogil=True, cache=True)
@@ -129,26 +207,27 @@ def bm_covary_row(
     ms_out,
 ):
     """One band of ``eb.bm_covary`` on delayed x, y (clipped covariance, 2 x MS)."""
+    x = np.ascontiguousarray(x)  # for the eight-lane loads
+    y = np.ascontiguousarray(y)
     nwin = window.shape[0]
     nhalf = half_window.shape[0]
-    bx = np.empty(nwin)
-    by = np.empty(nwin)
+    xe, ye, work = lag_buffers(nwin, maxlag)
     first_half = window[:nhalf].copy()
     cov_out[0], ms_out[0] = _segment_covariance(
         x, y, delay, 0, half_window, nhalf, half_corr, halfsum2, maxlag,
-        ddot_ptr, ddot_bits, bx, by,
+        ddot_ptr, ddot_bits, xe, ye, work,
     )  # fmt: skip
     nstart = 0
     for n in range(1, nseg - 1):
         nstart = nstart + nhalf
         cov_out[n], ms_out[n] = _segment_covariance(
             x, y, delay, nstart, window, nwin, win_corr, win_sum2, maxlag,
-            ddot_ptr, ddot_bits, bx, by,
+            ddot_ptr, ddot_bits, xe, ye, work,
         )  # fmt: skip
     nstart = nstart + nhalf
     cov_out[nseg - 1], ms_out[nseg - 1] = _segment_covariance(
         x, y, delay, nstart, first_half, nhalf, half_corr, halfsum2, maxlag,
-        ddot_ptr, ddot_bits, bx, by,
+        ddot_ptr, ddot_bits, xe, ye, work,
     )  # fmt: skip
     for n in range(nseg):
         c = cov_out[n]
