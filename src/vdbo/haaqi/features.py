@@ -94,7 +94,7 @@ def smooth_band(envelope, delay, setup: SmoothSetup) -> np.ndarray:
     """One row of ``eb.env_smooth`` of the envelope delayed by ``delay`` samples."""
     out = np.empty(setup.nseg)
     kernels.env_smooth_row(
-        envelope,
+        np.ascontiguousarray(envelope, dtype=np.float64),  # as the kernels load it
         delay,
         setup.window,
         setup.half_window,
@@ -124,8 +124,8 @@ def covary_band(reference_bm, processed_bm, delay, setup: CovarySetup):
     cov = np.empty(setup.nseg)
     ms = np.empty(setup.nseg)
     kernels.bm_covary_row(
-        reference_bm,
-        processed_bm,
+        np.ascontiguousarray(reference_bm, dtype=np.float64),
+        np.ascontiguousarray(processed_bm, dtype=np.float64),
         delay,
         setup.window,
         setup.half_window,

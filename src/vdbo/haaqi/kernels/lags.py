@@ -9,9 +9,9 @@ for the lags that can still hold the maximum: typically one.
 
 Exactness argument (details at `max_abs_lag`): both the approximation and BLAS's
 value of a lag are within gamma_n * sum|x_i y_j| <= 2.0001 n u ||x|| ||y|| of the
-exact dot product, whatever their summation order; a lag whose approximate
-|c * k| plus that margin (doubled, for the roundings of the test itself) is below
-another lag's approximate value minus its margin cannot be the maximum. The
+exact dot product, whatever their summation order. A lag whose approximate
+|c * k| plus a margin (that bound with room for the test's own roundings) is below
+another lag's approximate value minus its margin cannot be the maximum, so the
 maximum over the remaining lags, each computed by BLAS, is the maximum over all.
 """
 
@@ -27,7 +27,7 @@ from vdbo.haaqi.kernels.lanes import aligned_zeros, lane_sums
 
 U = 2.0**-53  # unit roundoff of float64
 TINY = 1.0e-300  # covers every underflow term of the error bounds
-SUMSQ_MIN = 1.0e-200  # below: products may underflow noticeably, use the exact path
+SUMSQ_MIN = 1.0e-200  # below: underflow could spoil the bounds, use the exact path
 SUMSQ_MAX = 1.0e300  # above: partial sums may overflow, use the exact path
 
 
@@ -282,8 +282,9 @@ def max_abs_lag(x, y, corr_norm, maxlag, ddot_ptr, ddot_bits):
       are each within gamma_n * sum|x_i y_j| of the exact dot, whatever their
       summation order (u = 2**-53, gamma_n = n u / (1 - n u); FMAs only remove
       roundings), and sum|x_i y_j| <= sqrt(sum x^2 * sum y^2) (Cauchy-Schwarz).
-      Sums of squares in [1e-200, 1e300]: no partial sum overflows, and underflow
-      adds at most n * 2**-1074 < 1e-300 to each bound.
+      With sums of squares in [1e-200, 1e300] no partial sum overflows, underflow
+      cannot spoil those sums (it adds at most n * 2**-1075), and it adds at most
+      n * 2**-1075 < TINY to a dot (2**-1022 per operation under flush-to-zero).
     * So the official value v_t = |fl(c_t * k_t)| lies within a margin m_t of the
       approximate w_t = |fl(a_t * k_t)|; m_t is at least twice the real-number
       bound, which covers the roundings of computing w_t, m_t, w_t +- m_t.
