@@ -107,6 +107,23 @@ def test_block_power_is_the_official_ten_to_the_gain():
         assert np.array_equal(block, expected)
 
 
+def test_vector_loads_refuse_strided_arrays():
+    """Vec8 loads index the data pointer: a strided view must not compile."""
+    from numba import njit
+    from numba.core.errors import TypingError
+
+    from vdbo.haaqi.kernels import simd
+
+    @njit
+    def first_lane(a):
+        return simd.get(simd.load(a, 0), 1)
+
+    a = np.arange(16.0)
+    assert first_lane(a) == 1.0
+    with pytest.raises(TypingError):
+        first_lane(a[::2])
+
+
 def test_lag_dots_match_np_correlate():
     ddot = find_ddot()
     if ddot is None:

@@ -41,23 +41,28 @@ class _Vec8Model(models.PrimitiveModel):
         super().__init__(dmm, fe_type, _VECTOR)
 
 
-def _element_pointer(context, builder, array_type, array, index):
+def lanes_pointer(context, builder, array_type, array, index, vector=_VECTOR):
+    """Pointer to ``vector`` lanes from flat element ``index`` of an array's data."""
     data = context.make_array(array_type)(context, builder, array).data
-    return builder.bitcast(builder.gep(data, [index]), _VECTOR.as_pointer())
+    return builder.bitcast(builder.gep(data, [index]), vector.as_pointer())
 
 
-def _is_float64_array(array) -> bool:
-    return isinstance(array, types.Array) and array.dtype == types.float64
+def contiguous(array, dtype) -> bool:
+    """A C-contiguous array of ``dtype``: the only kind whose flat element index is
+    an offset from its data pointer (a strided view is refused at compile time)."""
+    if not isinstance(array, types.Array):
+        return False
+    return array.dtype == dtype and array.layout == "C"
 
 
 @intrinsic
 def load(typingctx, array, index):
-    """Lanes ``array[index:index + 8]`` (contiguous float64, not bounds-checked)."""
-    if not _is_float64_array(array):
+    """Lanes ``array[index:index + 8]`` (C-contiguous float64, not bounds-checked)."""
+    if not contiguous(array, types.float64):
         return None
 
     def codegen(context, builder, signature, args):
-        pointer = _element_pointer(context, builder, signature.args[0], *args)
+        pointer = lanes_pointer(context, builder, signature.args[0], *args)
         return builder.load(pointer, align=8)
 
     return vec8(array, types.intp), codegen
@@ -65,12 +70,12 @@ def load(typingctx, array, index):
 
 @intrinsic
 def store(typingctx, array, index, value):
-    """``array[index:index + 8] = value`` (not bounds-checked)."""
-    if not _is_float64_array(array):
+    """``array[index:index + 8] = value`` (C-contiguous float64, not bounds-checked)."""
+    if not contiguous(array, types.float64):
         return None
 
     def codegen(context, builder, signature, args):
-        pointer = _element_pointer(context, builder, signature.args[0], *args[:2])
+        pointer = lanes_pointer(context, builder, signature.args[0], *args[:2])
         builder.store(args[2], pointer, align=8)
         return context.get_dummy_value()
 

@@ -12,30 +12,21 @@ from llvmlite import ir
 from numba import types
 from numba.extending import intrinsic
 
-from vdbo.haaqi.kernels.simd import LANES, vec8
+from vdbo.haaqi.kernels.simd import LANES, contiguous, lanes_pointer, vec8
 
 _FLOATS = ir.VectorType(ir.FloatType(), LANES)
 _DOUBLES = ir.VectorType(ir.DoubleType(), LANES)
-
-
-def _float32_pointer(context, builder, array_type, array, index):
-    data = context.make_array(array_type)(context, builder, array).data
-    return builder.bitcast(builder.gep(data, [index]), _FLOATS.as_pointer())
-
-
-def _is_float32_array(array) -> bool:
-    return isinstance(array, types.Array) and array.dtype == types.float32
 
 
 @intrinsic
 def load32(typingctx, array, index):
     """Lanes ``array[index:index + 8]`` of a contiguous float32 array, widened to
     float64 (not bounds-checked)."""
-    if not _is_float32_array(array):
+    if not contiguous(array, types.float32):
         return None
 
     def codegen(context, builder, signature, args):
-        pointer = _float32_pointer(context, builder, signature.args[0], *args)
+        pointer = lanes_pointer(context, builder, signature.args[0], *args, _FLOATS)
         return builder.fpext(builder.load(pointer, align=4), _DOUBLES)
 
     return vec8(array, types.intp), codegen
@@ -44,11 +35,11 @@ def load32(typingctx, array, index):
 @intrinsic
 def store32(typingctx, array, index, value):
     """``array[index:index + 8] = value`` rounded to float32 (not bounds-checked)."""
-    if not _is_float32_array(array):
+    if not contiguous(array, types.float32):
         return None
 
     def codegen(context, builder, signature, args):
-        pointer = _float32_pointer(context, builder, signature.args[0], *args[:2])
+        pointer = lanes_pointer(context, builder, signature.args[0], *args[:2], _FLOATS)
         builder.store(builder.fptrunc(args[2], _FLOATS), pointer, align=4)
         return context.get_dummy_value()
 
