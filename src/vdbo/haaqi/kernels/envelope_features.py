@@ -5,7 +5,7 @@ Both segment loops are dominated by many short, independent reductions whose
 rounding must stay the official one. The smoothed envelope's full windows are
 Python ``sum`` calls (sequential chains): eight consecutive segments run side by
 side, one per `simd` lane, each chain unchanged. The covariance needs, per segment,
-numpy's ``np.mean``/``np.sum`` (`lanes.segment_sum`, numpy's own eight
+numpy's ``np.mean``/``np.sum`` (`reductions.numpy_sum`, numpy's own eight
 accumulators as lanes) and the largest of 49 BLAS lag values (`lags.max_abs_lag`,
 which calls BLAS only for the lags that can be the largest).
 """
@@ -17,7 +17,7 @@ from numba import njit
 
 from vdbo.haaqi.kernels import simd
 from vdbo.haaqi.kernels.lags import lag_buffers, max_abs_lag_in_buffers
-from vdbo.haaqi.kernels.lanes import segment_sum, transpose8
+from vdbo.haaqi.kernels.lanes import transpose8
 from vdbo.haaqi.kernels.reductions import numpy_sum
 
 
@@ -138,7 +138,7 @@ def _window_segment(v, delay, start, w, length, out, lo):
 @njit(nogil=True, cache=True)
 def _remove_mean(a, lo, length):
     """``a[lo:lo + length] -= np.mean(a[lo:lo + length])``; zeros after it."""
-    mean = segment_sum(a, lo, length, False) / length
+    mean = numpy_sum(a, lo, length, False) / length
     m = simd.splat(mean)
     j = 0
     while j + 8 <= length:
@@ -175,8 +175,8 @@ def _segment_covariance(
     _window_segment(y, delay, start, w, length, ye, yo)
     _remove_mean(xe, xo, length)
     _remove_mean(ye, yo, length)
-    sumsq_x = segment_sum(xe, xo, length, True)
-    sumsq_y = segment_sum(ye, yo, length, True)
+    sumsq_x = numpy_sum(xe, xo, length, True)
+    sumsq_y = numpy_sum(ye, yo, length, True)
     ms_x = sumsq_x * ms_norm
     ms_y = sumsq_y * ms_norm
     if not (ms_x > 1.0e-30 and ms_y > 1.0e-30):

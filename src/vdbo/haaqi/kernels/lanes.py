@@ -1,12 +1,12 @@
-"""Work across the lanes of `simd` vectors: transposes, lane sums, numpy's sum.
+"""Work across the lanes of `simd` vectors: transposes and lane sums.
 
 Segment features have many short, independent reductions side by side (the windowed
 sums of consecutive segments, the 49 lags of a correlation). Putting one of them
 in each lane of a `simd` vector needs the data turned around (`transpose8`) or the
-lanes summed at the end (`lane_sums`); both are shuffles. `segment_sum` is numpy's
-pairwise ``np.sum`` whose eight leaf accumulators are exactly the lanes of one
-vector, so it gives numpy's rounding. These helpers live here, not in `simd`, which
-holds only the vector type and its per-lane operations.
+lanes summed at the end (`lane_sums`); both are shuffles. These helpers live here,
+not in `simd`, which holds only the vector type and its per-lane operations
+(numpy's pairwise sum, whose eight leaf accumulators are the lanes of one vector,
+is `reductions.numpy_sum`).
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ import numpy as np
 from numba import njit
 
 from vdbo.haaqi.kernels import simd
-from vdbo.haaqi.kernels.reductions import _half, numpy_sum
 
 # The shuffles' lane lists must be literal at each call, hence no shared tuples.
 
@@ -83,78 +82,3 @@ def aligned_zeros(n):
     buf = np.zeros(n + 8)
     start = ((-buf.ctypes.data) % 64) // 8
     return buf[start : start + n]
-
-
-# ------------------------------------------------- np.sum, eight lanes wide
-
-
-@njit(nogil=True, cache=True, inline="always")
-def _lanes(a, i, square):
-    v = simd.load(a, i)
-    return simd.mul(v, v) if square else v
-
-
-@njit(nogil=True, cache=True)
-def _leaf(a, lo, n, square):
-    """`reductions._leaf` with its eight accumulators as the lanes of one vector."""
-    if n < 8:
-        res = 0.0
-        for i in range(lo, lo + n):
-            v = a[i]
-            if square:
-                v = v * v
-            res += v
-        return res
-    r = _lanes(a, lo, square)
-    full = n - (n % 8)
-    i = 8
-    while i < full:
-        r = simd.add(r, _lanes(a, lo + i, square))
-        i += 8
-    res = (simd.get(r, 0) + simd.get(r, 1)) + (simd.get(r, 2) + simd.get(r, 3))
-    res = res + ((simd.get(r, 4) + simd.get(r, 5)) + (simd.get(r, 6) + simd.get(r, 7)))
-    while i < n:
-        v = a[lo + i]
-        if square:
-            v = v * v
-        res += v
-        i += 1
-    return res
-
-
-@njit(nogil=True, cache=True, inline="always")
-def _pairwise_1(a, lo, n, square):
-    if n <= 128:
-        return _leaf(a, lo, n, square)
-    h = _half(n)
-    return _leaf(a, lo, h, square) + _leaf(a, lo + h, n - h, square)
-
-
-@njit(nogil=True, cache=True, inline="always")
-def _pairwise_2(a, lo, n, square):
-    if n <= 128:
-        return _leaf(a, lo, n, square)
-    h = _half(n)
-    return _pairwise_1(a, lo, h, square) + _pairwise_1(a, lo + h, n - h, square)
-
-
-@njit(nogil=True, cache=True)
-def _pairwise_3(a, lo, n, square):
-    if n <= 128:
-        return _leaf(a, lo, n, square)
-    h = _half(n)
-    return _pairwise_2(a, lo, h, square) + _pairwise_2(a, lo + h, n - h, square)
-
-
-# Three halvings bring every n up to this to numpy's leaves (n <= 128).
-SEGMENT_SUM_MAX = 968
-
-
-@njit(nogil=True, cache=True)
-def segment_sum(a, lo, n, square):
-    """`numpy_sum` of ``a[lo:lo+n]`` (or of its squares), vectorised for short n.
-
-    ``a`` must be contiguous."""
-    if n > SEGMENT_SUM_MAX:
-        return numpy_sum(a, lo, n, square)
-    return 0.0 + _pairwise_3(a, lo, n, square)

@@ -5,12 +5,24 @@ from __future__ import annotations
 
 from numba import njit
 
+from vdbo.haaqi.kernels import simd
 from vdbo.haaqi.kernels.state import NUMPY_BUFSIZE
+
+
+@njit(nogil=True, cache=True, inline="always")
+def _lanes(a, i, square):
+    v = simd.load(a, i)
+    return simd.mul(v, v) if square else v
 
 
 @njit(nogil=True, cache=True)
 def _leaf(a, lo, n, square):
-    """numpy's ``pairwise_sum`` for n <= 128: 8 accumulators, then the rest."""
+    """numpy's ``pairwise_sum`` for n <= 128: 8 accumulators, then the rest.
+
+    The eight accumulators are the lanes of one vector (numpy's r[0..7] each add
+    every eighth value in order), combined as numpy does:
+    ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7)). ``a`` is C-contiguous.
+    """
     if n < 8:
         res = 0.0
         for i in range(lo, lo + n):
@@ -19,56 +31,21 @@ def _leaf(a, lo, n, square):
                 v = v * v
             res += v
         return res
-    if n <= 128:
+    r = _lanes(a, lo, square)
+    full = n - (n % 8)
+    i = 8
+    while i < full:
+        r = simd.add(r, _lanes(a, lo + i, square))
+        i += 8
+    res = (simd.get(r, 0) + simd.get(r, 1)) + (simd.get(r, 2) + simd.get(r, 3))
+    res = res + ((simd.get(r, 4) + simd.get(r, 5)) + (simd.get(r, 6) + simd.get(r, 7)))
+    while i < n:
+        v = a[lo + i]
         if square:
-            r0 = a[lo] * a[lo]
-            r1 = a[lo + 1] * a[lo + 1]
-            r2 = a[lo + 2] * a[lo + 2]
-            r3 = a[lo + 3] * a[lo + 3]
-            r4 = a[lo + 4] * a[lo + 4]
-            r5 = a[lo + 5] * a[lo + 5]
-            r6 = a[lo + 6] * a[lo + 6]
-            r7 = a[lo + 7] * a[lo + 7]
-        else:
-            r0 = a[lo]
-            r1 = a[lo + 1]
-            r2 = a[lo + 2]
-            r3 = a[lo + 3]
-            r4 = a[lo + 4]
-            r5 = a[lo + 5]
-            r6 = a[lo + 6]
-            r7 = a[lo + 7]
-        full = n - (n % 8)
-        i = 8
-        while i < full:
-            j = lo + i
-            if square:
-                r0 += a[j] * a[j]
-                r1 += a[j + 1] * a[j + 1]
-                r2 += a[j + 2] * a[j + 2]
-                r3 += a[j + 3] * a[j + 3]
-                r4 += a[j + 4] * a[j + 4]
-                r5 += a[j + 5] * a[j + 5]
-                r6 += a[j + 6] * a[j + 6]
-                r7 += a[j + 7] * a[j + 7]
-            else:
-                r0 += a[j]
-                r1 += a[j + 1]
-                r2 += a[j + 2]
-                r3 += a[j + 3]
-                r4 += a[j + 4]
-                r5 += a[j + 5]
-                r6 += a[j + 6]
-                r7 += a[j + 7]
-            i += 8
-        res = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))
-        while i < n:
-            v = a[lo + i]
-            if square:
-                v = v * v
-            res += v
-            i += 1
-        return res
+            v = v * v
+        res += v
+        i += 1
+    return res
 
 
 # numpy's pairwise_sum recursion, unrolled: numba cannot load recursive functions
