@@ -124,6 +124,18 @@ def test_vector_loads_refuse_strided_arrays():
         first_lane(a[::2])
 
 
+def test_control_pass_groups_of_any_size():
+    """A short group of bands (padded inside the kernel pass) gives each band what
+    a full group gives it; more than a pass holds is refused."""
+    x, y = _signal(24000, 8), 0.7 * _signal(24000, 9)
+    ear = ear_model.front_end(x, FS, y, FS, BAND_LOSS, 65.0)
+    full = ear_model.control_pass(ear, range(4, 4 + kernels.CONTROL_GROUP))
+    assert ear_model.control_pass(ear, [4, 5]) == full[:2]
+    assert ear_model.control_pass(ear, [7]) == full[3:]
+    with pytest.raises(ValueError):
+        ear_model.control_pass(ear, range(kernels.CONTROL_GROUP + 1))
+
+
 def test_lag_dots_match_np_correlate():
     ddot = find_ddot()
     if ddot is None:

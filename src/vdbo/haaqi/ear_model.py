@@ -151,52 +151,48 @@ class ControlResult:
 
 
 def control_pass(ear: EarInput, bands: Sequence[int]) -> list[ControlResult]:
-    """Control-filter levels of some bands: level-adjusted bandwidths, RMS values.
-
-    The kernel takes `kernels.CONTROL_GROUP` bands at a time (a short group is
-    padded with its last band, whose repeat is dropped).
-    """
+    """Control-filter levels of up to `kernels.CONTROL_GROUP` bands, in one kernel
+    pass: level-adjusted bandwidths, RMS values (a short group is padded with its
+    last band, whose repeat is dropped)."""
     group = list(bands)
-    padded = group + [group[-1]] * (-len(group) % kernels.CONTROL_GROUP)
-    results = []
-    for first in range(0, len(padded), kernels.CONTROL_GROUP):
-        chunk = padded[first : first + kernels.CONTROL_GROUP]
-        coefficients = [
-            _gammatone_coefficients(
-                ear.bandwidth_control[band],
-                ear.center_freq_control[band],
-                ear.freq_sample,
-            )
-            for band in chunk
-        ]
-        mean_squares = np.empty((kernels.CONTROL_GROUP, 2))
-        kernels.control_mean_squares(
-            ear.reference_mid,
-            ear.processed_mid,
-            coefficients[0][0],
-            np.array([ear.center_freq_control[band] for band in chunk]),
-            np.array([c[1] for c in coefficients]),
-            np.array([c[2] for c in coefficients]),
-            np.array([c[3] for c in coefficients]),
-            mean_squares,
+    if not 0 < len(group) <= kernels.CONTROL_GROUP:
+        raise ValueError(f"1 to {kernels.CONTROL_GROUP} bands per pass, not {group}")
+    padded = group + [group[-1]] * (kernels.CONTROL_GROUP - len(group))
+    coefficients = [
+        _gammatone_coefficients(
+            ear.bandwidth_control[band], ear.center_freq_control[band], ear.freq_sample
         )
-        for band, (ms_ref, ms_proc) in zip(chunk, mean_squares, strict=True):
-            bandwidth_max = ear.bandwidth_control[band]
-            results.append(
-                ControlResult(
-                    _bandwidth_for_level(
-                        ms_ref, ear.reference_ear.bandwidth_min[band], bandwidth_max,
-                        ear.level1,
-                    ),
-                    _bandwidth_for_level(
-                        ms_proc, ear.processed_ear.bandwidth_min[band], bandwidth_max,
-                        ear.level1,
-                    ),
-                    np.sqrt(np.float64(ms_ref)),
-                    np.sqrt(np.float64(ms_proc)),
-                )
-            )  # fmt: skip
-    return results[: len(group)]
+        for band in padded
+    ]
+    mean_squares = np.empty((kernels.CONTROL_GROUP, 2))
+    kernels.control_mean_squares(
+        ear.reference_mid,
+        ear.processed_mid,
+        coefficients[0][0],
+        np.array([ear.center_freq_control[band] for band in padded]),
+        np.array([c[1] for c in coefficients]),
+        np.array([c[2] for c in coefficients]),
+        np.array([c[3] for c in coefficients]),
+        mean_squares,
+    )
+    results = []
+    for band, (ms_ref, ms_proc) in zip(group, mean_squares, strict=False):
+        bandwidth_max = ear.bandwidth_control[band]
+        results.append(
+            ControlResult(
+                _bandwidth_for_level(
+                    ms_ref, ear.reference_ear.bandwidth_min[band], bandwidth_max,
+                    ear.level1,
+                ),
+                _bandwidth_for_level(
+                    ms_proc, ear.processed_ear.bandwidth_min[band], bandwidth_max,
+                    ear.level1,
+                ),
+                np.sqrt(np.float64(ms_ref)),
+                np.sqrt(np.float64(ms_proc)),
+            )
+        )  # fmt: skip
+    return results
 
 
 def group_delay_correction(bandwidths, center_freq, freq_sample) -> np.ndarray:
