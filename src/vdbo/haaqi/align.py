@@ -81,6 +81,21 @@ def _official_location(reference, output, npts, lags):
     return int(np.argmax(full[npts - lags : npts + lags]))
 
 
+def _overlap_save_blocks(npts, lags):
+    """(FFT size, block length, block count, blocks per FFT call) of the lag
+    window of two ``npts`` signals."""
+    size = min(ALIGN_FFT_SIZE, 1 << int(np.ceil(np.log2(npts + 2 * lags))))
+    block = size - 2 * lags
+    nblocks = -(-npts // block)
+    return size, block, nblocks, min(ALIGN_BATCH, nblocks)
+
+
+def _lag_range(circular, lags):
+    """The lags s = 1-lags .. lags of a summed circular correlation: block-relative
+    index t = s - lags, i.e. 1-2*lags .. 0 (mod its size)."""
+    return np.concatenate((circular[len(circular) + 1 - 2 * lags :], circular[:1]))
+
+
 def _lag_window(reference, output, lags):
     """Correlation sum_l reference[l] * output[l - s] for s = 1-lags .. lags, and
     ``|reference| * |output|`` (a bound on its values; both of equal length).
@@ -90,12 +105,9 @@ def _lag_window(reference, output, lags):
     over blocks, the cross-spectra summed, one inverse FFT. Far faster than one
     signal-long FFT on long signals, and the scratch is a few MB.
     """
-    size = min(ALIGN_FFT_SIZE, 1 << int(np.ceil(np.log2(len(reference) + 2 * lags))))
-    block = size - 2 * lags
-    nblocks = -(-len(reference) // block)
+    size, block, nblocks, batch = _overlap_save_blocks(len(reference), lags)
     cross = np.zeros(size // 2 + 1, dtype=complex)
     squares_ref = squares_out = 0.0
-    batch = min(ALIGN_BATCH, nblocks)
     ref_blocks = np.empty((batch, size))
     out_blocks = np.empty((batch, size))
     for first in range(0, nblocks, batch):
@@ -108,9 +120,7 @@ def _lag_window(reference, output, lags):
         ref_spectra = scipy.fft.rfft(ref_blocks[:count], axis=1)
         out_spectra = scipy.fft.rfft(out_blocks[:count], axis=1)
         accumulate_cross_spectra(ref_spectra, out_spectra, count, cross)
-    circular = scipy.fft.irfft(cross, size)
-    # Block-relative index t = s - lags, i.e. 1-2*lags .. 0 (mod size).
-    window = np.concatenate((circular[size + 1 - 2 * lags :], circular[:1]))
+    window = _lag_range(scipy.fft.irfft(cross, size), lags)
     return window, np.sqrt(squares_ref) * np.sqrt(squares_out)
 
 
@@ -140,10 +150,7 @@ def _lag_window32(reference, output, lags):
     """`_lag_window` with float32 block transforms (cross-spectra summed and
     transformed back in float64); returns the window and ``|reference|**2``,
     ``|output|**2``."""
-    size = min(ALIGN_FFT_SIZE, 1 << int(np.ceil(np.log2(len(reference) + 2 * lags))))
-    block = size - 2 * lags
-    nblocks = -(-len(reference) // block)
-    batch = min(ALIGN_BATCH, nblocks)
+    size, block, nblocks, batch = _overlap_save_blocks(len(reference), lags)
     ref_blocks, out_blocks, ref_spectra, out_spectra, cross, circular = (
         _window32_scratch(size, batch)
     )
@@ -167,8 +174,7 @@ def _lag_window32(reference, output, lags):
         circular[:] = scipy.fft.irfft(cross, size)
     else:
         _c2r(cross, (0,), size, False, 2, circular, 1)
-    window = np.concatenate((circular[size + 1 - 2 * lags :], circular[:1]))
-    return window, squares_ref, squares_out
+    return _lag_range(circular, lags), squares_ref, squares_out
 
 
 def _direct_error(npts):
