@@ -74,22 +74,18 @@ def plot_cost(files: dict[str, list[str | Path]], out: str | Path) -> pd.DataFra
     fig, axes = style.figure(1, 2, width=10.5, height=2.2 + 0.45 * max(len(table), 1))
     y = np.arange(len(table))
     ax = axes[0, 0]
-    ax.barh(
-        y + 0.2,
-        table["cpu_s"],
-        0.38,
-        color=style.CYCLE[0],
-        label="CPU time",
-        gid="bar:cpu_s",
-    )
-    ax.barh(
-        y - 0.2,
-        table["wall_s"],
-        0.38,
-        color=style.CYCLE[1],
-        label="wall time",
-        gid="bar:wall_s",
-    )
+    for offset, column, colour, label in (
+        (0.2, "cpu_s", 0, "CPU time"),
+        (-0.2, "wall_s", 1, "wall time"),
+    ):
+        ax.barh(
+            y + offset,
+            table[column],
+            0.38,
+            color=style.CYCLE[colour],
+            label=label,
+            gid=f"bar:{column}",
+        )
     ax.set_yticks(
         y,
         [
