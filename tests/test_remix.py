@@ -501,3 +501,16 @@ def test_schema_gain_limit_is_max_gain_db():
     for stem in STEMS:
         assert gains[stem]["minimum"] == -MAX_GAIN_DB
         assert gains[stem]["maximum"] == MAX_GAIN_DB
+
+
+def test_a_remix_that_is_not_stereo_is_refused_naming_the_file(tmp_path):
+    """The one stereo check (`stereo_float64`) as the remix writer uses it."""
+    from vdbo.core.errors import InputError
+    from vdbo.remix.writer import write_remix
+
+    target = tmp_path / "L0001_song_remix.flac"
+    with pytest.raises(InputError, match=r"shape \(100,\), expected \(samples, 2\)"):
+        write_remix(np.zeros(100), target, None)
+    with pytest.raises(InputError, match="L0001_song_remix.flac"):
+        write_remix(np.zeros((100, 3)), target, None)
+    assert not target.exists()

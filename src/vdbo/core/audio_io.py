@@ -110,6 +110,17 @@ def require_track_file(path: str | Path) -> Path:
     return path
 
 
+def stereo_float64(signal, path: str | Path | None, fix: str) -> np.ndarray:
+    """``signal`` as a float64 (samples, 2) array, or an InputError naming ``path``
+    and ``fix``."""
+    signal = np.asarray(signal, dtype=np.float64)
+    if signal.ndim != 2 or signal.shape[1] != 2:
+        raise InputError(
+            path, f"remix has shape {signal.shape}, expected (samples, 2)", fix
+        )
+    return signal
+
+
 def read_wav_int16(
     path: str | Path, sample_rate: int = MUSDB_SAMPLE_RATE, channels: int = 2
 ) -> np.ndarray:

@@ -39,7 +39,7 @@ from pathlib import Path
 import numpy as np
 
 from vdbo import MUSDB_SAMPLE_RATE, SIDES, STEM_SAMPLE_RATE, STEMS
-from vdbo.core.audio_io import read_wav_float
+from vdbo.core.audio_io import read_wav_float, stereo_float64
 from vdbo.core.errors import InputError
 from vdbo.core.metadata import ear_audiogram
 from vdbo.core.official import evaluate_function
@@ -188,13 +188,7 @@ def remix_haaqi_and_levels(
             drawing any); ``mean`` is then the other side's score.
         name: what the messages call this remix (song, listener, ...).
     """
-    remix_signal = np.asarray(remix_signal, dtype=np.float64)
-    if remix_signal.ndim != 2 or remix_signal.shape[1] != 2:
-        raise InputError(
-            None,
-            f"remix has shape {remix_signal.shape}, expected (samples, 2)",
-            "pass the stereo remix",
-        )
+    remix_signal = stereo_float64(remix_signal, None, "pass the stereo remix")
     check_policy(silent_reference)
     haaqi = compute_haaqi or get_engine("official").compute_haaqi()
     reference = gained_reference_mix(

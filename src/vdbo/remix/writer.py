@@ -19,6 +19,7 @@ import numpy as np
 
 from vdbo import MUSDB_SAMPLE_RATE, REMIX_SAMPLE_RATE
 from vdbo.core.atomic import atomic_output
+from vdbo.core.audio_io import stereo_float64
 from vdbo.core.errors import InputError
 from vdbo.core.official import enhance_function
 from vdbo.remix.config import resolve_config
@@ -57,13 +58,7 @@ def write_remix(
     config = resolve_config(strategy_config)
     strategy = get_strategy(config["strategy"])
     path = Path(path)
-    signal = np.asarray(signal, dtype=np.float64)
-    if signal.ndim != 2 or signal.shape[1] != 2:
-        raise InputError(
-            path,
-            f"remix has shape {signal.shape}, expected (samples, 2)",
-            "pass the stereo output of vdbo.remix.remix",
-        )
+    signal = stereo_float64(signal, path, "pass the stereo output of vdbo.remix.remix")
     with atomic_output(path) as tmp:
         measured = _encode(signal, tmp, config, strategy.level_safe, sample_rate)
     return _stats(config, gains_db, measured)
