@@ -136,6 +136,19 @@ def test_control_pass_groups_of_any_size():
         ear_model.control_pass(ear, range(kernels.CONTROL_GROUP + 1))
 
 
+def test_band_arrays_are_reused_and_dropped_after_a_call():
+    """Bands share this thread's band-long arrays; a call leaves none behind."""
+    from vdbo.haaqi import compute_haaqi
+
+    first = ear_model.band_arrays(1000)
+    assert ear_model.band_arrays(1000)[0] is first[0]
+    assert len(ear_model.band_arrays(2000)[0]) == 2000
+    x = _signal(48000, 10)
+    freqs = np.array([250, 500, 1000, 2000, 4000, 6000])
+    compute_haaqi(0.8 * x, x, FS, FS, np.full(6, 40.0), freqs, threads=1)
+    assert not vars(ear_model._band_scratch)
+
+
 def test_lag_dots_match_np_correlate():
     ddot = find_ddot()
     if ddot is None:

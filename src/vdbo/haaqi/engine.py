@@ -39,6 +39,7 @@ from vdbo.haaqi.ear_model import (
     feature_pass,
     front_end,
     group_delay_correction,
+    release_band_arrays,
 )
 from vdbo.haaqi.host import find_ddot, libm_matches_numpy
 from vdbo.haaqi.kernels import CONTROL_GROUP
@@ -192,6 +193,7 @@ def haaqi_v1(
         if pool is not None:
             pool.shutdown(wait=True)
         release_fft_plans()
+        release_band_arrays()
 
     reference_smooth = np.array([b.reference_smooth for b in bands])
     processed_smooth = np.array([b.processed_smooth for b in bands])
