@@ -171,10 +171,9 @@ def test_input_align(dtypes):
         assert np.array_equal(got, want)
 
 
-def test_input_align_float32_route_takes_clear_peaks_only(monkeypatch):
+def test_input_align_float32_route_takes_clear_peaks_only():
     """The bulk delay comes from float32 FFTs only where the peak leads clearly; an
     exact tie (two equal echoes) goes to the official float64 computation."""
-    monkeypatch.setattr(align, "BULK_FLOAT32_MIN", 1)  # by default: song-long only
     x = np.zeros(60000)
     x[400:-400] = _signal(60000 - 800, 4)
     echo = np.roll(x, 321) * 0.5 + _signal(60000, 5, 0.01)
