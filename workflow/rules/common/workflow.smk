@@ -9,8 +9,9 @@ from pathlib import Path
 from snakemake.io import is_flagged
 from snakemake.utils import validate
 
-# The repository: workflow/Snakefile's parent (the catalog's standard layout).
-REPO_ROOT = Path(workflow.basedir).parent
+# The repository root: this file lives in workflow/rules/common/ (whichever Snakefile,
+# the root one or workflow/Snakefile, a run starts from).
+REPO_ROOT = Path(workflow.current_basedir).parents[2]
 # The workflow's logic lives in the `vdbo` package next to it (src/): make it
 # importable here and in every job, also where the package is not installed
 # (conda envs, cluster nodes).
