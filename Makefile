@@ -37,7 +37,7 @@ test-fast: venv
 lint: venv docs
 	$(VENV)/bin/ruff check src tests workflow benchmarks
 	$(VENV)/bin/ruff format --check src tests workflow benchmarks
-	$(VENV)/bin/snakefmt --check workflow/Snakefile workflow/rules
+	$(VENV)/bin/snakefmt --check Snakefile workflow/Snakefile workflow/rules
 	$(VENV)/bin/snakemake --lint
 
 # The documentation site (mkdocs.yml) into site/: --strict fails on a broken link or
@@ -47,4 +47,4 @@ docs: venv
 
 format: venv
 	$(VENV)/bin/ruff format src tests workflow benchmarks
-	$(VENV)/bin/snakefmt workflow/Snakefile workflow/rules
+	$(VENV)/bin/snakefmt Snakefile workflow/Snakefile workflow/rules

@@ -85,7 +85,7 @@ def plan(config: Path, root: Path, workdir: Path) -> dict[str, dict]:
     cmd = [
         SNAKEMAKE,
         "--snakefile",
-        str(REPO / "workflow" / "Snakefile"),
+        str(REPO / "Snakefile"),
         "--configfile",
         str(config),
         "--config",

@@ -150,7 +150,7 @@ def snakemake(
     cmd = [
         SNAKEMAKE,
         "--snakefile",
-        str(REPO / "workflow" / "Snakefile"),
+        str(REPO / "Snakefile"),
         "--cores",
         "2",
     ]

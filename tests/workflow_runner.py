@@ -11,7 +11,7 @@ from pathlib import Path
 import yaml
 
 REPO = Path(__file__).resolve().parents[1]
-SNAKEFILE = REPO / "workflow" / "Snakefile"
+SNAKEFILE = REPO / "Snakefile"
 SNAKEMAKE = str(Path(sys.executable).with_name("snakemake"))
 
 
