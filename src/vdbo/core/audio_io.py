@@ -16,8 +16,8 @@ import numpy as np
 from scipy.io import wavfile
 
 from vdbo import MUSDB_SAMPLE_RATE
-from vdbo.core.errors import InputError
 from vdbo.core import names
+from vdbo.core.errors import InputError
 
 PCM, EXTENSIBLE = 1, 0xFFFE
 """WAVE format tags: integer PCM, and the extensible header (its sub-format's first

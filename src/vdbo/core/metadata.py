@@ -72,7 +72,9 @@ def read_json(path: str | Path, entry_of=None) -> Any:
         return obj
 
     try:
-        data = json.loads(path.read_text(encoding="utf-8"), object_pairs_hook=keep_pairs)
+        data = json.loads(
+            path.read_text(encoding="utf-8"), object_pairs_hook=keep_pairs
+        )
     except (json.JSONDecodeError, UnicodeDecodeError, RecursionError) as err:
         raise InputError(
             path,
