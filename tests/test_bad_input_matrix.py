@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (the matrix is a table: one mutation per line)
 """The bad-input matrix: every mutation of a valid stand-in, and its one outcome.
 
 Each row of :data:`MATRIX` mutates one thing of a valid CAD1 stand-in (a song list,
@@ -67,7 +68,9 @@ DOC = REPO / "docs/bad-input-matrix.md"
 def standin(tmp_path_factory) -> Path:
     """One valid song and listener in the CAD1 test-set layout (1 s of audio)."""
     root = tmp_path_factory.mktemp("standin") / "data"
-    make_dataset(root, {SONG: "test"}, [LISTENER], SECONDS, test_segments={SONG: SEGMENT})
+    make_dataset(
+        root, {SONG: "test"}, [LISTENER], SECONDS, test_segments={SONG: SEGMENT}
+    )
     return root
 
 
@@ -83,7 +86,9 @@ def plan(root: Path) -> None:
     the pair names, then the preflight (segments, then each track's audio)."""
     songs = metadata.load_songs(root / SONGS_FILE)
     listeners = metadata.load_listeners(root / LISTENERS_FILE)
-    metadata.check_pair_names(songs, listeners, root / SONGS_FILE, root / LISTENERS_FILE)
+    metadata.check_pair_names(
+        songs, listeners, root / SONGS_FILE, root / LISTENERS_FILE
+    )
     report = preflight.Report()
     folders = {s: root / "audio/musdb18hq" / split / s for s, split in songs.items()}
     durations = {
@@ -285,8 +290,8 @@ def refused(family, where, mutation, mutate, *expect):
     return Row(family, where, mutation, mutate, "refused", expect)
 
 
-def runs(family, where, mutation, how):
-    return Row(family, where, mutation, None, "runs", (how,))
+def runs(family, where, mutation, how, mutate=None):
+    return Row(family, where, mutation, mutate, "runs", (how,))
 
 
 SONGS, LISTENERS, SEGMENTS = "songs file", "listeners file", "segments file"
@@ -363,7 +368,7 @@ MATRIX = [
     refused(SEGMENTS, "file", "empty object", edit_json(SEGMENTS_FILE, lambda d: {}), "the file", "is empty", FIX),
     refused(SEGMENTS, "song", "missing", edit_json(SEGMENTS_FILE, lambda d: {"Other": d[SONG]}), f"no segment for song {SONG!r}", FIX),
     refused(SEGMENTS, "song", "duplicated", edit_text(SEGMENTS_FILE, lambda t: t[:-1] + ", " + t[1:]), SONG_RE + ": is listed twice", FIX),
-    runs(SEGMENTS, "song", "extra (a song not in the list)", "ignored"),
+    runs(SEGMENTS, "song", "extra (a song not in the list)", "ignored: planning passes, the listed song's segment is read as given", edit_json(SEGMENTS_FILE, lambda d: {**d, "Other - Song": d[SONG]})),
     refused(SEGMENTS, "song", "wrong type (a string)", edit_json(SEGMENTS_FILE, lambda d: {SONG: "0.2-0.8"}), SONG_RE, "is not of type object", FIX),
     refused(SEGMENTS, "objective_evaluation", "missing", edit_json(SEGMENTS_FILE, lambda d: {SONG: {"subjective_evaluation": d[SONG]["subjective_evaluation"]}}), SONG_RE + ": has no objective_evaluation start and end", FIX),
     refused(SEGMENTS, "objective_evaluation", "empty", objective(start=None, end=None), SONG_RE + ", field objective_evaluation: has no objective_evaluation start and end", FIX),
@@ -375,7 +380,7 @@ MATRIX = [
     refused(SEGMENTS, "end", "out of range (past the song's end)", objective(end=5.0), SONG_RE + ", field objective_evaluation.end: segment ends at 5 s, after the song's end (1 s)", FIX),
     refused(SEGMENTS, "end", "out of range (Infinity)", objective(end=math.inf), "field objective_evaluation.end: inf is not a finite number", FIX),
     refused(SEGMENTS, "end", "key duplicated", duplicate_key(SEGMENTS_FILE, "end", "0.5"), SONG_RE + ", field objective_evaluation.end: appears twice", FIX),
-    runs(SEGMENTS, "segment", "extra key ('label')", "ignored"),
+    runs(SEGMENTS, "segment", "extra key ('label')", "ignored: planning passes, the segment is read as given", objective(label="chorus")),
     # --- names: track names (listener ids are checked alike) ----------------------
     refused(NAMES, "Track Name", "path separator '/'", rename("AC/DC - Back", folder="AC_DC - Back"), "field Track Name: 'AC/DC - Back' contains the path separator '/'", FIX),
     refused(NAMES, "Track Name", "path separator '\\'", rename("AC\\DC - Back"), "contains the path separator '\\\\'", FIX),
@@ -386,7 +391,7 @@ MATRIX = [
     refused(NAMES, "Track Name", "255-byte limit once prefixed (<listener>_<song>_right_vocals.flac)", rename(LONG_NAME), f"song {LONG_NAME!r}, field Track Name: with listener 'L0045' it makes file names of 256 bytes", "Fix: shorten the track name by at least 1 bytes"),
     refused(NAMES, "listener id", "255-byte limit once prefixed", rename("L" * 230, listener=True), f"listener {'L' * 230!r}: with song {SONG!r} it makes file names", "Fix: shorten the listener id"),
     refused(NAMES, "Track Name", "NFC and NFD forms of one name listed", edit_json(SONGS_FILE, lambda d: d + [{"Track Name": NFD, "Split": "test"}, {"Track Name": NFC, "Split": "test"}]), "differ only in case or Unicode form", FIX),
-    refused(NAMES, "Track Name", "NFD in the list, NFC on disk", rename(NFD, folder=NFC), "the song list spells the track", "differs only in case or Unicode form (NFC against NFD)", "Fix: spell the track name in the song list exactly as its folder"),
+    refused(NAMES, "Track Name", "NFD in the list, NFC on disk", rename(NFD, folder=NFC), "the song list spells the track", "(NFD) and its folder on disk is", "(NFC), which differs only in case or Unicode form", "Fix: spell the track name in the song list exactly as its folder"),
     runs(NAMES, "Track Name", "NFD in the list and on disk", "kept as given, byte for byte"),
     refused(NAMES, "Track Name", "Snakemake wildcard braces '{...}'", rename("Live {2019}"), "contains '{', which Snakemake reads as a wildcard", FIX),
     refused(NAMES, "Track Name", "Windows-reserved ':' and device names", rename("CON"), "is the Windows device name 'CON'", FIX),
@@ -413,6 +418,7 @@ MATRIX = [
     refused(AUDIO, "drums.wav", "missing", remove(f"audio/musdb18hq/test/{SONG}/drums.wav"), "drums.wav: file not found", FIX),
 ]  # fmt: skip
 REFUSED = [row for row in MATRIX if row.outcome == "refused"]
+PLANNED = [row for row in MATRIX if row.outcome == "runs" and row.mutate]
 
 
 @pytest.mark.parametrize("row", REFUSED, ids=[r.id for r in REFUSED])
@@ -425,6 +431,16 @@ def test_refused_at_planning(data, row):
     assert str(data) in message, message  # the file (or the track folder)
     for text in row.expect:
         assert text in message, (text, message)
+
+
+@pytest.mark.parametrize("row", PLANNED, ids=[r.id for r in PLANNED])
+def test_accepted_at_planning(data, row):
+    """Rows whose outcome is a run, checked here at planning (the others are in
+    the workflow run below)."""
+    row.mutate(data)
+    plan(data)
+    segments = metadata.load_test_segments(data / SEGMENTS_FILE, [SONG])
+    assert segments[SONG]["objective_evaluation"] == SEGMENT
 
 
 def markdown_rows() -> list[str]:
@@ -518,7 +534,9 @@ def official_selection(cfs: list[float]) -> list[float] | None:
     official.haaqi_v1 = capture
     try:
         levels = np.arange(len(cfs), dtype=float)  # level i marks frequency i
-        official.compute_haaqi(np.zeros(10), np.zeros(10), 24000, 24000, levels, np.array(cfs))
+        official.compute_haaqi(
+            np.zeros(10), np.zeros(10), 24000, 24000, levels, np.array(cfs)
+        )
     finally:
         official.haaqi_v1 = original
     return [cfs[int(i)] for i in seen[0]]
@@ -536,7 +554,11 @@ def test_frequencies_accepted_exactly_when_the_official_code_reads_all_six(cfs):
     from clarity.enhancer.nalr import NALR
 
     levels = [20.0] * len(cfs)
-    entry = {"audiogram_cfs": cfs, "audiogram_levels_l": levels, "audiogram_levels_r": levels}
+    entry = {
+        "audiogram_cfs": cfs,
+        "audiogram_levels_l": levels,
+        "audiogram_levels_r": levels,
+    }
     accepted = _accepted(entry)
     reads_six = official_selection(cfs) == list(HAAQI_AUDIOGRAM_FREQUENCIES)
     increasing = all(b > a for a, b in zip(cfs, cfs[1:], strict=False))
@@ -586,7 +608,9 @@ def test_segments_accepted_exactly_inside_the_song(start, end):
     folder = Path(tempfile.mkdtemp())
     try:
         path = folder / "segments.json"
-        path.write_text(json.dumps({SONG: {"objective_evaluation": {"start": start, "end": end}}}))
+        path.write_text(
+            json.dumps({SONG: {"objective_evaluation": {"start": start, "end": end}}})
+        )
         try:
             got = metadata.load_segments(path, [SONG], {SONG: SECONDS})
         except InputError as err:
@@ -614,7 +638,9 @@ WIRED = {
     "listeners": next(r for r in MATRIX if "6000 Hz missing" in r.mutation),
     "songs": next(r for r in MATRIX if r.where == "Split" and "key dup" in r.mutation),
     "pair names": next(r for r in MATRIX if "once prefixed (<" in r.mutation),
-    "preflight": next(r for r in MATRIX if r.mutation == "NFD in the list, NFC on disk"),
+    "preflight": next(
+        r for r in MATRIX if r.mutation == "NFD in the list, NFC on disk"
+    ),
 }
 
 
@@ -632,3 +658,118 @@ def test_dry_runs_refuse_before_planning(data, tmp_path, stage):
     for text in row.expect:
         assert text in output, (text, output[-3000:])
     print(re.sub(r"\s+", " ", output[output.find("InputError") :])[:700])
+
+
+# --- accepted inputs: one real run to the end, scores equal the official code's ----
+
+SHELLISH = unicodedata.normalize("NFD", "Zoë's $HOME [1] #2 % ~x `y` @z & Co")
+"""In NFD (e as e + combining diaeresis) in the song list and on disk, with the
+characters a shell or a glob would read."""
+BOUNDS_LISTENER = "L9120"
+WIDE_CFS = [125, 250, 500, 750, 1000, 1500, 2000, 3000, 4000, 6000, 8000]
+"""CAD1's frequencies and 125, 750, 1500 Hz, which pyclarity 0.3.4 drops."""
+BOUNDS = {
+    # levels from one bound of the schema to the other, in opposite directions
+    "audiogram_cfs": WIDE_CFS,
+    "audiogram_levels_l": list(np.linspace(-20, 120, len(WIDE_CFS))),
+    "audiogram_levels_r": list(np.linspace(120, -20, len(WIDE_CFS))),
+}  # no "name": the id is the name
+
+
+def accepted_standin(root: Path) -> dict[str, str]:
+    """Two 1 s songs carrying every ``runs`` row of the names, audio and audiogram
+    families: {song: what it carries}."""
+    songs = {SHELLISH: "test", LONGEST_NAME: "test"}
+    make_dataset(root, songs, [LISTENER], SECONDS)
+    track = root / "audio/musdb18hq/test"
+    # full-scale clipping: every stem and the mixture driven into the int16 limits
+    mix = 0
+    for stem in STEMS:
+        _, x = wavfile.read(track / SHELLISH / f"{stem}.wav")
+        loud = np.clip(x.astype(np.int64) * 12, -32768, 32767)
+        wavfile.write(track / SHELLISH / f"{stem}.wav", RATE, loud.astype(np.int16))
+        mix = mix + loud
+    mix = np.clip(mix, -32768, 32767).astype(np.int16)
+    wavfile.write(track / SHELLISH / "mixture.wav", RATE, mix)
+    assert (np.abs(mix) >= 32767).mean() > 0.05
+    # an all-zero mixture (the references are not silent)
+    _, x = wavfile.read(track / LONGEST_NAME / "mixture.wav")
+    wavfile.write(track / LONGEST_NAME / "mixture.wav", RATE, np.zeros_like(x))
+    meta = root / "metadata"
+    entries = [{"Track Name": s, "Split": "test"} for s in songs]
+    entries[0]["Genre"] = "Rock"  # an extra key
+    (meta / "musdb18.valid.json").write_text(json.dumps(entries, ensure_ascii=False))
+    (meta / "listeners.valid.json").write_text(json.dumps({BOUNDS_LISTENER: BOUNDS}))
+    return songs
+
+
+def official_pair(root: Path, enhanced: Path, song: str) -> tuple[float, dict]:
+    """pyclarity 0.3.4's evaluation of one pair's stem FLACs (``evaluate.py``)."""
+    from omegaconf import OmegaConf
+    from recipes.cad1.task1.baseline.evaluate import _evaluate_song_listener
+
+    config = OmegaConf.create(
+        {
+            "path": {"music_dir": str(root / "audio/musdb18hq")},
+            "sample_rate": RATE,
+            "stem_sample_rate": 24000,
+            "evaluate": {"set_random_seed": True},
+        }
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return _evaluate_song_listener(
+            song, BOUNDS_LISTENER, config, "test", BOUNDS, enhanced
+        )
+
+
+def _job_memory(output: str) -> dict[str, list[int]]:
+    """mem_mb of every job a dry run prints, per rule."""
+    found: dict[str, list[int]] = {}
+    for rule, mem in re.findall(
+        r"rule (\w+):\n(?:    .*\n)*?    resources: .*?mem_mb=(\d+)", output
+    ):
+        found.setdefault(rule, []).append(int(mem))
+    return found
+
+
+@pytest.mark.slow
+def test_accepted_inputs_run_to_the_end_with_official_scores(tmp_path):
+    root = tmp_path / "data"
+    songs = accepted_standin(root)
+    config = {
+        "data": {"root": str(root), "build_demo": False},
+        # the mixture as every stem: the clipped or silent mixture is what is scored
+        "separators": {"mixture": {"kind": "mixture"}},
+        "scoring": {"engine": "fast", "verify_pairs": 0, "segment": None},
+    }
+    cfg = write_config(tmp_path / "config.yaml", config)
+    targets = ["results/scores/mixture.csv"]
+    work = tmp_path / "run"
+
+    # every rule asks for 1.5x its memory on a retry (the SLURM profile's retries)
+    first = _job_memory(snakemake(work, cfg, "-n", *targets).stdout)
+    retry = _job_memory(snakemake(work, cfg, "-n", "--attempt", "2", *targets).stdout)
+    assert set(first) >= {"separate", "enhance", "encode", "score"}, first
+    for rule, requests in first.items():
+        grown = sorted(resources.for_attempt(m, 2) for m in requests)
+        assert sorted(retry[rule]) == grown, (rule, requests, retry[rule])
+
+    run = snakemake(work, cfg, *targets)
+    assert "Traceback" not in run.stderr
+    with open(work / "results/scores/mixture.csv", newline="") as stream:
+        table = {row["song"]: row for row in csv.DictReader(stream)}
+    assert set(table) == set(songs)
+    for song in songs:
+        score, cells = official_pair(root, work / "results/enhanced/mixture", song)
+        row = table[song]
+        print(f"{song[:30]!r}: {row['score']} (official {score!r})")
+        assert float(row["score"]) == score
+        assert {k: float(row[k]) for k in cells} == cells
+    # the names went through byte for byte: NFD stays NFD, 209 bytes stay 209
+    pair = work / "results/enhanced/mixture" / BOUNDS_LISTENER
+    assert sorted(p.name for p in pair.iterdir()) == sorted(songs)
+    longest = f"{BOUNDS_LISTENER}_{LONGEST_NAME}_right_vocals.flac"
+    assert (
+        len(longest.encode()) == 255 - 22 and (pair / LONGEST_NAME / longest).is_file()
+    )

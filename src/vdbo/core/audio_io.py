@@ -105,8 +105,9 @@ def require_track_file(path: str | Path) -> Path:
             raise InputError(
                 path,
                 f"file not found: the song list spells the track {path.parent.name!r}"
-                f" and its folder on disk is {twin!r}, which differs only in case or "
-                "Unicode form (NFC against NFD)",
+                f" ({names.unicode_form(path.parent.name)}) and its folder on disk is "
+                f"{twin!r} ({names.unicode_form(twin)}), which differs only in case "
+                "or Unicode form",
                 "spell the track name in the song list exactly as its folder (or "
                 "rename the folder); Linux takes the two for different names",
             )

@@ -76,6 +76,15 @@ def folded(name: str) -> str:
     return unicodedata.normalize("NFC", name).casefold()
 
 
+def unicode_form(name: str) -> str:
+    """Which Unicode normal form ``name`` is in: NFC (macOS and Windows keyboards,
+    most Linux tools), NFD (names copied from macOS file systems), or mixed."""
+    for form in ("NFC", "NFD"):
+        if unicodedata.normalize(form, name) == name:
+            return form
+    return "mixed NFC and NFD"
+
+
 def clashes(names: Iterable[str]) -> list[tuple[str, str]]:
     """Pairs of distinct names that one folder on macOS or Windows cannot hold
     side by side (equal after case folding and Unicode normalisation)."""
