@@ -11,13 +11,8 @@ both requests.
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
-from slurm_cluster import slurm_cluster_fixture, write_test_profile  # noqa: F401
+from slurm_cluster import run_snakefile, slurm_cluster_fixture  # noqa: F401
 from workflow_runner import REPO
 
 from vdbo.core import resources
@@ -66,24 +61,9 @@ def test_retry_requests_grow():
 @pytest.mark.slurm
 @pytest.mark.slow
 def test_job_short_of_memory_succeeds_on_its_retry(slurm_cluster, tmp_path):
-    workdir = tmp_path / "run"
-    workdir.mkdir()
-    (workdir / "Snakefile").write_text(SNAKEFILE)
     # the shipped profile as it is (retries: 1), pointed at the test cluster
-    profile = write_test_profile(
-        SLURM_PROFILE, tmp_path / "profile", slurm_cluster, **{"latency-wait": 5}
-    )
-    env = slurm_cluster.client_env()
-    env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env['PATH']}"
-    cmd = [
-        "timeout", "600",
-        sys.executable, "-m", "snakemake",
-        "--workflow-profile", str(profile),
-        "--snakefile", str(workdir / "Snakefile"),
-        "--directory", str(workdir),
-    ]  # fmt: skip
-    run = subprocess.run(
-        cmd, env=env, capture_output=True, text=True, timeout=620, check=False
+    workdir, run = run_snakefile(
+        slurm_cluster, SLURM_PROFILE, tmp_path, SNAKEFILE, **{"latency-wait": 5}
     )
     assert run.returncode == 0, run.stderr[-4000:] + slurm_cluster.log_tails()
     second = resources.for_attempt(FIRST, 2)

@@ -107,14 +107,7 @@ def _place_of(data: Any, target: dict, where: tuple = ()) -> list | None:
     """The keys and indexes leading from ``data`` to the object ``target``."""
     if data is target:
         return list(where)
-    items = (
-        data.items()
-        if isinstance(data, dict)
-        else enumerate(data)
-        if isinstance(data, list)
-        else ()
-    )
-    for key, value in items:
+    for key, value in _children(data):
         if (found := _place_of(value, target, (*where, key))) is not None:
             return found
     return None
@@ -228,14 +221,14 @@ def _nonfinite(value: Any, where: list) -> list[tuple[list, float]]:
     Infinity, which no JSON schema refuses)."""
     if isinstance(value, float):
         return [] if math.isfinite(value) else [(where, value)]
-    items = (
-        value.items()
-        if isinstance(value, dict)
-        else enumerate(value)
-        if isinstance(value, list)
-        else ()
-    )
-    return [found for k, v in items for found in _nonfinite(v, [*where, k])]
+    return [found for k, v in _children(value) for found in _nonfinite(v, [*where, k])]
+
+
+def _children(value: Any) -> Iterable[tuple[Any, Any]]:
+    """(key or index, value) of each member of a parsed JSON object or array."""
+    if isinstance(value, dict):
+        return value.items()
+    return enumerate(value) if isinstance(value, list) else ()
 
 
 def _name_problems(
