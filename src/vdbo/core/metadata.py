@@ -65,10 +65,8 @@ def read_json(path: str | Path, entry_of=None) -> Any:
     def keep_pairs(pairs):
         obj = dict(pairs)
         if len(obj) < len(pairs):
-            seen = set()
-            repeated.extend(
-                (obj, k) for k, _ in pairs if k in seen or seen.add(k)
-            )  # fmt: skip
+            keys = [k for k, _ in pairs]
+            repeated.extend((obj, k) for k in obj if keys.count(k) > 1)
         return obj
 
     try:
