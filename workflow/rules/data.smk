@@ -27,7 +27,7 @@ if DATA["build_demo"]:
         conda:
             "../../envs/demo.yaml"
         resources:
-            mem_mb=2000,
+            mem_mb=per_attempt(2000),
             runtime=15,
         threads: 2
         script:

@@ -31,7 +31,7 @@ rule unpack_submission:
         "../../envs/evaluation.yaml"
     threads: 1
     resources:
-        mem_mb=1000,
+        mem_mb=per_attempt(1000),
         runtime=60,
     script:
         "../scripts/unpack_submission.py"
@@ -77,7 +77,7 @@ rule aggregate_submission_scores:
     conda:
         "../../envs/evaluation.yaml"
     resources:
-        mem_mb=500,
+        mem_mb=per_attempt(500),
         runtime=5,
     script:
         "../scripts/aggregate_scores.py"

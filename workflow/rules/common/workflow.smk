@@ -87,6 +87,18 @@ def data_path(key):
 MUSIC_DIR = data_path("music_dir")
 
 
+def per_attempt(mem_mb):
+    """resources mem_mb of a rule: ``mem_mb`` (MB, or a function of the wildcards)
+    on the first try, 1.5x more per retry (vdbo.core.resources.for_attempt), so a
+    job killed for memory on a cluster is resubmitted asking for more."""
+
+    def request(wildcards, attempt):
+        first = mem_mb(wildcards) if callable(mem_mb) else mem_mb
+        return resources.for_attempt(first, attempt)
+
+    return request
+
+
 wildcard_constraints:
     # exactly the configured names: submissions (rules/received.smk) share
     # results/scores/ but are never separated
@@ -241,6 +253,8 @@ def check_segments():
 # listener layout fails here, before any job runs (segments: common/preflight.smk).
 songs()
 listeners()
+# a name safe alone can still make <listener>_<song>_right_vocals.flac too long
+metadata.check_pair_names(songs(), listeners(), data_path("songs"), data_path("listeners"))
 
 
 def submission_names():
