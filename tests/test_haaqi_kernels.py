@@ -247,18 +247,18 @@ def _official_band(x, y, bw_x, bw_y, band, loss, level1, noise_seed):
 BAND_CASES = [(3, 65), (20, 100.0), (31, 30)]
 
 
-def _our_band(x, y, band, loss, level1, use_libm, transcendentals):
+def _our_band(x, y, band, loss, level1, fused, transcendentals):
     """`ear_model.front_band` + `back_band` as the engine runs them (same inputs
     as `_official_band`)."""
     cf = eb.center_frequency(32)
-    listener = ear_model.Listener(*eb.loss_parameters(loss, cf))
+    ear = ear_model.EarLoss(*eb.loss_parameters(loss, cf))
     tpt, cb, ca, cg = ear_model._gammatone_coefficients(1.5, cf[band], FS)
     _, xb, xa, xg = ear_model._gammatone_coefficients(1.1, cf[band], FS)
     _, yb, ya, yg = ear_model._gammatone_coefficients(1.3, cf[band], FS)
     filters = (tpt, float(cf[band]), (cb, ca, cg), (xb, xa, xg), (yb, ya, yg))
-    params = ear_model._compression_params(listener, band, level1)
+    params = ear_model._compression_params(ear, band, level1)
     env_x, bm_x, env_y, bm_y, ms_x, ms_y = ear_model.front_band(
-        x, y, filters, params, params, FS, use_libm, transcendentals
+        x, y, filters, params, params, FS, fused, transcendentals
     )
     kernels.shift_inplace(env_y, align.envelope_delay(env_x, env_y))
     kernels.shift_inplace(bm_y, align.envelope_delay(bm_x, bm_y))
@@ -266,11 +266,11 @@ def _our_band(x, y, band, loss, level1, use_libm, transcendentals):
     noise_x = state_from_numpy()
     noise_y = copy_state(*noise_x)
     skip_gauss(*noise_y, len(x))
-    level = float(level1 - listener.attn_ihc[band])
+    level = float(level1 - ear.attn_ihc[band])
     gain = float(10 ** ((-10 - level1) / 20))
     ear_model.back_band(
         env_x, bm_x, env_y, bm_y, level, level, FS, noise_x, noise_y, gain,
-        use_libm, transcendentals,
+        fused, transcendentals,
     )  # fmt: skip
     return (env_x, bm_x, env_y, bm_y), (ms_x, ms_y)
 
@@ -287,8 +287,8 @@ def test_one_band_of_the_ear_model(band, level1):
     paths = [(False, ear_model.NUMPY_TRANSCENDENTALS)]
     if libm_matches_numpy():
         paths.append((True, None))
-    for use_libm, transcendentals in paths:
-        got, ms = _our_band(x, y, band, BAND_LOSS, level1, use_libm, transcendentals)
+    for fused, transcendentals in paths:
+        got, ms = _our_band(x, y, band, BAND_LOSS, level1, fused, transcendentals)
         assert ms == expected_ms
         for ours, theirs in zip(got, expected, strict=True):
             assert np.array_equal(ours, theirs)

@@ -32,13 +32,15 @@ EAR_Q = 9.26449
 MIN_BANDWIDTH = 24.7
 IHC_THRESHOLD_DB = -10  # additive noise level, dB re auditory threshold
 NALR_TAPS = 140
+# HAAQI's audiogram frequencies (Hz): the NAL-R design's, and those `compute_haaqi`
+# keeps of a listener's audiogram.
 AUDIOMETRIC_FREQS = [250, 500, 1000, 2000, 4000, 6000]
 # Relative margin for deciding, without log10, that a level is clipped anyway.
 CLIP_MARGIN = 1e-9
 
 
 @dataclass
-class Listener:
+class EarLoss:
     """Cochlear parameters of one ear (``eb.loss_parameters`` outputs)."""
 
     attn_ohc: np.ndarray
@@ -59,8 +61,8 @@ class EarInput:
     center_freq: np.ndarray
     center_freq_control: np.ndarray
     bandwidth_control: np.ndarray
-    reference_ear: Listener
-    processed_ear: Listener
+    reference_ear: EarLoss
+    processed_ear: EarLoss
 
     @property
     def nsamp(self) -> int:
@@ -76,9 +78,9 @@ def front_end(
 ) -> EarInput:
     """Resample, align, NAL-R (quality reference) and middle ear, as the official."""
     center_freq = eb.center_frequency(nchan)
-    processed_ear = Listener(*eb.loss_parameters(hearing_loss, center_freq))
+    processed_ear = EarLoss(*eb.loss_parameters(hearing_loss, center_freq))
     # HAAQI (itype 1): the reference is modelled with the same impaired ear.
-    reference_ear = Listener(*eb.loss_parameters(hearing_loss, center_freq))
+    reference_ear = EarLoss(*eb.loss_parameters(hearing_loss, center_freq))
     center_freq_control = eb.center_frequency(nchan, None)
     _, bandwidth_control, _, _, _ = eb.loss_parameters(
         [100, 100, 100, 100, 100, 100], center_freq_control
@@ -218,16 +220,16 @@ def group_delay_correction(bandwidths, center_freq, freq_sample) -> np.ndarray:
     return np.max(delays) - delays
 
 
-def _compression_params(listener: Listener, band, level1) -> np.ndarray:
+def _compression_params(ear: EarLoss, band, level1) -> np.ndarray:
     """Scalars of ``eb.env_compress_basilar_membrane`` for `kernels`."""
-    knee = float(listener.low_knee[band])
+    knee = float(ear.low_knee[band])
     lvl = float(level1)
     params = np.empty(kernels.COMPRESS_PARAMS)
     params[0] = lvl
     params[1] = knee
-    params[2] = float(-listener.attn_ohc[band])
-    params[3] = float(1 - (1 / listener.compression_ratio[band]))
-    # Controls surely below the lower knee / above 100 dB SPL (see compress_gain_libm).
+    params[2] = float(-ear.attn_ohc[band])
+    params[3] = float(1 - (1 / ear.compression_ratio[band]))
+    # Controls surely below the lower knee / above 100 dB SPL (see compress_gain_fused).
     params[4] = 10 ** ((knee - lvl) / 20) * (1 - CLIP_MARGIN)
     params[5] = 10 ** ((100 - lvl) / 20) * (1 + CLIP_MARGIN)
     params[6], params[7] = kernels.knee_gains(params, 10.0)
@@ -290,21 +292,21 @@ def release_band_arrays() -> None:
 
 
 def front_band(
-    x, y, band_filters, params_x, params_y, freq_sample, use_libm,
+    x, y, band_filters, params_x, params_y, freq_sample, fused,
     transcendentals=NUMPY_TRANSCENDENTALS, out=None,
 ):  # fmt: skip
     """Gammatone filtering and OHC compression of both signals of one band.
 
     Returns compressed (env_x, bm_x, env_y, bm_y), written into ``out`` if given
     (four arrays as long as ``x``), and the uncompressed envelope mean squares. The
-    block path (``use_libm`` false) takes log10 and 10**v from ``transcendentals``.
+    block path (``fused`` false) takes log10 and 10**v from ``transcendentals``.
     """
     tpt, center_freq, ctrl, main_x, main_y = band_filters
     npts = len(x)
     env_x, bm_x, env_y, bm_y = out or (np.empty(npts) for _ in range(4))
     lp_b0, lp_b1, lp_a1 = _gain_lowpass(freq_sample)
-    if use_libm:
-        ms_x, ms_y = kernels.front_band_libm(
+    if fused:
+        ms_x, ms_y = kernels.front_band_fused(
             x, y, tpt, center_freq, *ctrl, *main_x, *main_y, params_x, params_y,
             lp_b0, lp_b1, lp_a1, 10.0, env_x, bm_x, env_y, bm_y,
         )  # fmt: skip
@@ -344,7 +346,7 @@ def front_band(
 
 def back_band(
     env_x, bm_x, env_y, bm_y, level_x, level_y, freq_sample, noise_x, noise_y,
-    noise_gain, use_libm, transcendentals=NUMPY_TRANSCENDENTALS,
+    noise_gain, fused, transcendentals=NUMPY_TRANSCENDENTALS,
 ):  # fmt: skip
     """dB SL, IHC adaptation and threshold noise of both signals, in place.
 
@@ -356,8 +358,8 @@ def back_band(
     # Below these envelope values the dB SL is surely < 0 (clipped to 0).
     floor_x = 10 ** (-level_x / 20) * (1 - CLIP_MARGIN)
     floor_y = 10 ** (-level_y / 20) * (1 - CLIP_MARGIN)
-    if use_libm:
-        kernels.back_band_libm(
+    if fused:
+        kernels.back_band_fused(
             env_x, bm_x, env_y, bm_y, level_x, level_y, floor_x, floor_y,
             freq_sample, *noise_x, *noise_y, noise_gain,
         )  # fmt: skip
@@ -390,7 +392,7 @@ class BandSetup:
     noise_gain: float
     smooth: features.SmoothSetup
     covary: features.CovarySetup
-    use_libm: bool
+    fused: bool
 
 
 @dataclass
@@ -437,7 +439,7 @@ def feature_pass(
         _compression_params(ear.reference_ear, band, ear.level1),
         _compression_params(ear.processed_ear, band, ear.level1),
         fs,
-        setup.use_libm,
+        setup.fused,
         out=band_arrays(ear.nsamp),
     )
     kernels.shift_inplace(env_y, envelope_delay(env_x, env_y))
@@ -453,7 +455,7 @@ def feature_pass(
         reference_noise,
         processed_noise,
         setup.noise_gain,
-        setup.use_libm,
+        setup.fused,
     )
     delay = int(setup.delay_correction[band])
     ref_smooth = features.smooth_band(env_x, delay, setup.smooth)
@@ -471,7 +473,7 @@ def feature_pass(
 
 
 def self_check(x, y, level1, transcendentals=NUMPY_TRANSCENDENTALS) -> bool:
-    """Fused (libm) and block band paths agree bit for bit on x, y.
+    """The fused and block band paths agree bit for bit on x, y.
 
     With numpy's transcendentals (default) this decides whether the fused kernels
     may run on this host; with `LIBM_TRANSCENDENTALS` it checks the fused kernels
@@ -481,9 +483,9 @@ def self_check(x, y, level1, transcendentals=NUMPY_TRANSCENDENTALS) -> bool:
 
     fs = 24000
     center_freq = eb.center_frequency(32)
-    listener = Listener(*eb.loss_parameters([30, 40, 50, 60, 70, 80], center_freq))
+    ear = EarLoss(*eb.loss_parameters([30, 40, 50, 60, 70, 80], center_freq))
     outputs = []
-    for use_libm in (True, False):
+    for fused in (True, False):
         band_outputs = []
         for band in (0, 17, 31):
             tpt, coef_b, coef_a, gain = _gammatone_coefficients(
@@ -496,14 +498,14 @@ def self_check(x, y, level1, transcendentals=NUMPY_TRANSCENDENTALS) -> bool:
                 (coef_b, coef_a, gain),
                 (coef_b, coef_a, gain),
             )
-            params = _compression_params(listener, band, level1)
+            params = _compression_params(ear, band, level1)
             result = front_band(
-                x, y, filters, params, params, fs, use_libm, transcendentals
+                x, y, filters, params, params, fs, fused, transcendentals
             )
             noise = state_from_numpy(np.random.RandomState(band))
-            level = float(level1 - listener.attn_ihc[band])
+            level = float(level1 - ear.attn_ihc[band])
             back_band(
-                *result[:4], level, level, fs, noise, noise, 1e-4, use_libm,
+                *result[:4], level, level, fs, noise, noise, 1e-4, fused,
                 transcendentals,
             )  # fmt: skip
             band_outputs.append(result)

@@ -33,6 +33,7 @@ from clarity.evaluator.haspi import eb
 from vdbo.haaqi import features, modulation
 from vdbo.haaqi.align import release_fft_plans
 from vdbo.haaqi.ear_model import (
+    AUDIOMETRIC_FREQS,
     IHC_THRESHOLD_DB,
     BandSetup,
     control_pass,
@@ -50,7 +51,6 @@ from vdbo.haaqi.legacy_rng import (
     state_to_numpy,
 )
 
-HAAQI_AUDIOGRAM_FREQUENCIES = [250, 500, 1000, 2000, 4000, 6000]
 # Below this many aligned samples the official code runs (edge cases of its
 # segmenting and group-delay shifting are then reproduced as they are).
 MIN_FAST_SAMPLES = 4800
@@ -178,7 +178,7 @@ def haaqi_v1(
             noise_gain=float(10 ** ((IHC_THRESHOLD_DB - level1) / 20)),
             smooth=features.smooth_setup(nsamp, segment_size, fs),
             covary=features.covary_setup(nsamp, segment_covariance, fs, find_ddot()),
-            use_libm=libm_matches_numpy(),
+            fused=libm_matches_numpy(),
         )
         bands = _map(
             pool,
@@ -265,7 +265,7 @@ def compute_haaqi(
         [
             audiogram[i]
             for i in range(len(audiogram_frequencies))
-            if audiogram_frequencies[i] in HAAQI_AUDIOGRAM_FREQUENCIES
+            if audiogram_frequencies[i] in AUDIOMETRIC_FREQS
         ]
     )
     score, _, _, _ = haaqi_v1(

@@ -6,14 +6,14 @@ import numpy as np
 from numba import njit
 
 from vdbo.haaqi.kernels.filterbank import front_block
-from vdbo.haaqi.kernels.ihc import back_block, sl_log_libm
-from vdbo.haaqi.kernels.ohc import compress_gain_libm, gain_filter_apply
+from vdbo.haaqi.kernels.ihc import back_block, sl_log_fused
+from vdbo.haaqi.kernels.ohc import compress_gain_fused, gain_filter_apply
 from vdbo.haaqi.kernels.state import _COS, BLOCK, STATE_SIZE
 from vdbo.haaqi.legacy_rng import fill_gauss
 
 
 @njit(nogil=True, cache=True)
-def front_band_libm(
+def front_band_fused(
     x,
     y,
     tpt,
@@ -38,7 +38,7 @@ def front_band_libm(
     env_y,
     bm_y,
 ):
-    """Gammatone + OHC compression of both signals (libm log10/pow).
+    """Fused path: gammatone + OHC compression of both signals (libm log10/pow).
 
     ``ten`` = 10.0, passed at run time so that ``ten ** v`` stays a ``pow`` call.
     """
@@ -58,8 +58,8 @@ def front_band_libm(
         )  # fmt: skip
         sum_x += bx
         sum_y += by
-        compress_gain_libm(ctrl_x, hi - lo, params_x, ten)
-        compress_gain_libm(ctrl_y, hi - lo, params_y, ten)
+        compress_gain_fused(ctrl_x, hi - lo, params_x, ten)
+        compress_gain_fused(ctrl_y, hi - lo, params_y, ten)
         gain_filter_apply(
             ctrl_x, ctrl_y, hi - lo, lo, state, lp_b0, lp_b1, lp_a1,
             env_x, bm_x, env_y, bm_y,
@@ -68,7 +68,7 @@ def front_band_libm(
 
 
 @njit(nogil=True, cache=True)
-def back_band_libm(
+def back_band_fused(
     env_x,
     bm_x,
     env_y,
@@ -84,7 +84,8 @@ def back_band_libm(
     meta_y,
     noise_gain,
 ):
-    """dB SL + IHC adaptation + threshold noise of both signals (libm log10)."""
+    """Fused path: dB SL + IHC adaptation + threshold noise of both signals (libm
+    log10)."""
     state = np.zeros(STATE_SIZE)
     log_x = np.empty(BLOCK)
     log_y = np.empty(BLOCK)
@@ -93,8 +94,8 @@ def back_band_libm(
     npts = env_x.shape[0]
     for lo in range(0, npts, BLOCK):
         n = min(BLOCK, npts - lo)
-        sl_log_libm(env_x, lo, n, floor_x, log_x)
-        sl_log_libm(env_y, lo, n, floor_y, log_y)
+        sl_log_fused(env_x, lo, n, floor_x, log_x)
+        sl_log_fused(env_y, lo, n, floor_y, log_y)
         fill_gauss(key_x, meta_x, noise_x[:n])
         fill_gauss(key_y, meta_y, noise_y[:n])
         back_block(

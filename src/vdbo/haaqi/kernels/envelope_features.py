@@ -6,8 +6,9 @@ rounding must stay the official one. The smoothed envelope's full windows are
 Python ``sum`` calls (sequential chains): eight consecutive segments run side by
 side, one per `simd` lane, each chain unchanged. The covariance needs, per segment,
 numpy's ``np.mean``/``np.sum`` (`reductions.numpy_sum`, numpy's own eight
-accumulators as lanes) and the largest of 49 BLAS lag values (`lags.max_abs_lag`,
-which calls BLAS only for the lags that can be the largest).
+accumulators as lanes) and the largest of 49 BLAS lag values
+(`lags.max_abs_lag_in_buffers`, which calls BLAS only for the lags that can be the
+largest).
 """
 
 from __future__ import annotations

@@ -11,7 +11,7 @@ from vdbo.haaqi.kernels.state import _IHC_X, _IHC_Y, SMALL
 
 
 @njit(nogil=True, cache=True)
-def sl_log_libm(env, lo, n, floor, out):
+def sl_log_fused(env, lo, n, floor, out):
     """Fast path: ``log10(env + 1e-30)``, or -inf where the dB SL is certainly < 0.
 
     -inf then yields exactly the official clipped value 0 in `back_block`.
@@ -24,7 +24,7 @@ def sl_log_libm(env, lo, n, floor, out):
 @njit(nogil=True, cache=True)
 def gather_audible(env, lo, n, floor, out, dense, index):
     """Block path: -inf in ``out`` where the dB SL is certainly < 0 (as
-    `sl_log_libm`); ``env + 1e-30`` of the others gathered into ``dense``
+    `sl_log_fused`); ``env + 1e-30`` of the others gathered into ``dense``
     (positions in ``index``) for numpy's log10. Returns their count."""
     m = 0
     for j in range(n):  # branch-free: the gathered ones are overwritten later

@@ -34,7 +34,7 @@ def compress_gain_db(control, n, p):
 
 
 @njit(nogil=True, cache=True)
-def compress_gain_libm(control, n, p, ten):
+def compress_gain_fused(control, n, p, ten):
     """Fast path: control block to linear compression gain, in place.
 
     Levels certainly outside the compressor's knees (1e-9 relative margin, far above
@@ -56,7 +56,7 @@ def gather_compressive(control, n, p, clipped_gains, dense, index):
     """Block path: samples surely outside the knees get their gain in place
     (``clipped_gains`` = numpy's gain of the lower / upper clipped level); the
     others are gathered into ``dense`` (positions in ``index``) for numpy's log10
-    and power. Returns their count. Same margins as `compress_gain_libm`."""
+    and power. Returns their count. Same margins as `compress_gain_fused`."""
     m = 0
     low_gain, high_gain = clipped_gains[0], clipped_gains[1]
     for j in range(n):  # branch-free: the gathered ones are overwritten later
