@@ -30,7 +30,7 @@ All kernels release the GIL, so bands can run on several threads.
 One module per stage of the ear model, in signal order: `state` (block size, the
 per-band state vector), `filterbank` (gammatone control and main filters), `ohc`
 (outer-hair-cell compression), `ihc` (dB SL, inner-hair-cell adaptation, internal
-noise), `bands` (whole-band drivers of the fast path), `alignment` (delay alignment),
+noise), `bands` (the band-loop drivers of both paths), `alignment` (delay alignment),
 `envelope_features` (segment smoothing, covariances, cepstrum), `lags` (BLAS lag
 dots and their exact maximum), `libm` (the C library's log10/pow on a block),
 `reductions` (numpy's ``np.sum``/``argmax`` with numpy's rounding), `simd` (eight
@@ -81,7 +81,16 @@ try:
         top_two,
         top_two_abs,
     )
-    from vdbo.haaqi.kernels.bands import back_band_fused, front_band_fused
+    from vdbo.haaqi.kernels.bands import (
+        BLOCK_LIBM,
+        BLOCK_NUMPY,
+        FUSED,
+        back_band,
+        clipped_gains,
+        front_band,
+        numpy_log10_inplace,
+        numpy_pow10_inplace,
+    )
     from vdbo.haaqi.kernels.envelope_features import (
         bm_covary_row,
         cepstral_coefficients,
@@ -121,8 +130,11 @@ finally:
 
 __all__ = [
     "BLOCK",
-    "CONTROL_GROUP",
+    "BLOCK_LIBM",
+    "BLOCK_NUMPY",
     "COMPRESS_PARAMS",
+    "CONTROL_GROUP",
+    "FUSED",
     "NUMPY_BUFSIZE",
     "SMALL",
     "STATE_SIZE",
@@ -130,29 +142,32 @@ __all__ = [
     "accumulate_cross_spectra32",
     "approximate_lags",
     "argmax_abs",
-    "back_band_fused",
+    "back_band",
     "back_block",
     "bm_covary_row",
     "cepstral_coefficients",
-    "direct_correlation",
+    "clipped_gains",
     "compress_gain_db",
     "compress_gain_fused",
     "control_mean_squares",
     "correlate_lags",
+    "direct_correlation",
     "env_smooth_row",
     "fill_correlation_blocks",
     "fill_correlation_blocks32",
-    "front_band_fused",
+    "front_band",
     "front_block",
+    "gain_filter_apply",
     "gather_audible",
     "gather_compressive",
-    "gain_filter_apply",
     "knee_gains",
     "libm_log10_inplace",
     "libm_pow10_inplace",
     "max_abs_lag",
     "near_peak",
     "new_state",
+    "numpy_log10_inplace",
+    "numpy_pow10_inplace",
     "numpy_sum",
     "scatter",
     "shift_inplace",

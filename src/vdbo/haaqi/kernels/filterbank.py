@@ -172,36 +172,22 @@ def control_mean_squares(x, y, tpt, center_freq, coef_b, coef_a, gain, out):
 
 
 @njit(nogil=True, cache=True)
-def front_block(
-    x,
-    y,
-    lo,
-    hi,
-    state,
-    tpt,
-    center_freq,
-    ctrl_b,
-    ctrl_a,
-    ctrl_gain,
-    x_b,
-    x_a,
-    x_gain,
-    y_b,
-    y_a,
-    y_gain,
-    env_x,
-    bm_x,
-    env_y,
-    bm_y,
-    ctrl_x,
-    ctrl_y,
-):
-    """Gammatone stage of both signals for samples lo..hi.
+def front_block(signals, lo, hi, state, filters, out, ctrl):
+    """Gammatone stage of both signals (x, y) for samples lo..hi.
 
-    Writes envelope and BM motion of the level-adjusted filter (uncompressed) and
-    ``max(control envelope, 1e-30)`` into the block buffers ``ctrl_*``. Returns the
-    block's pairwise sums of squared envelopes (for ``np.mean(env**2)``).
+    ``filters`` = (tpt, center_freq, control, main x, main y), each filter (b, a,
+    gain). Writes envelope and BM motion of the level-adjusted filter
+    (uncompressed) into ``out`` = (env_x, bm_x, env_y, bm_y) and ``max(control
+    envelope, 1e-30)`` into the block buffers ``ctrl`` = (ctrl_x, ctrl_y). Returns
+    the block's pairwise sums of squared envelopes (for ``np.mean(env**2)``).
     """
+    x, y = signals
+    tpt, center_freq, ctrl_filter, x_filter, y_filter = filters
+    ctrl_b, ctrl_a, ctrl_gain = ctrl_filter
+    x_b, x_a, x_gain = x_filter
+    y_b, y_a, y_gain = y_filter
+    env_x, bm_x, env_y, bm_y = out
+    ctrl_x, ctrl_y = ctrl
     cos_n = np.cos(tpt * center_freq)
     sin_n = np.sin(tpt * center_freq)
     cos_v = V.splat(cos_n)

@@ -84,12 +84,14 @@ def knee_gains(p, ten):
 
 
 @njit(nogil=True, cache=True)
-def gain_filter_apply(
-    gain_x, gain_y, n, lo, state, b0, b1, a1, env_x, bm_x, env_y, bm_y
-):  # fmt: skip
-    """First-order ``lfilter`` of each signal's gain (states carried), then scale
-    its envelope and BM motion. Both signals in one loop: two independent
-    recursions, so each one's latency hides the other's."""
+def gain_filter_apply(gains, n, lo, state, lowpass, out):
+    """First-order ``lfilter`` (``lowpass`` = (b0, b1, a1)) of each signal's gain
+    block (``gains`` = (x, y); states carried), then scale its envelope and BM
+    motion (``out`` = (env_x, bm_x, env_y, bm_y)). Both signals in one loop: two
+    independent recursions, so each one's latency hides the other's."""
+    gain_x, gain_y = gains
+    b0, b1, a1 = lowpass
+    env_x, bm_x, env_y, bm_y = out
     zx = state[_LP_X]
     zy = state[_LP_Y]
     for j in range(n):
