@@ -409,8 +409,8 @@ def self_check(x, y, level1, block_route=kernels.BLOCK_NUMPY) -> bool:
             back_band(result[:4], level, level, fs, noise, noise, 1e-4, route)
             band_outputs.append(result)
         outputs.append(band_outputs)
-    for fast, compat in zip(outputs[0], outputs[1], strict=True):
-        for a, b in zip(fast, compat, strict=True):
+    for fused, block in zip(outputs[0], outputs[1], strict=True):
+        for a, b in zip(fused, block, strict=True):
             if not np.array_equal(a, b, equal_nan=True):
                 return False
     return True

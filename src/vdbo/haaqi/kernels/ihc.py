@@ -12,7 +12,7 @@ from vdbo.haaqi.kernels.state import _IHC_X, _IHC_Y, SMALL
 
 @njit(nogil=True, cache=True)
 def sl_log_fused(env, lo, n, floor, out):
-    """Fast path: ``log10(env + 1e-30)``, or -inf where the dB SL is certainly < 0.
+    """Fused path: ``log10(env + 1e-30)``, or -inf where the dB SL is surely < 0.
 
     -inf then yields exactly the official clipped value 0 in `back_block`.
     """

@@ -28,14 +28,14 @@ def _gain_db(log_control, p):
 
 @njit(nogil=True, cache=True)
 def compress_gain_db(control, n, p):
-    """Compat path, given ``log10`` of the control block: gain in dB/20, in place."""
+    """Block path, given ``log10`` of the control block: gain in dB/20, in place."""
     for j in range(n):
         control[j] = _gain_db(control[j], p)
 
 
 @njit(nogil=True, cache=True)
 def compress_gain_fused(control, n, p, ten):
-    """Fast path: control block to linear compression gain, in place.
+    """Fused path: control block to linear compression gain, in place.
 
     Levels certainly outside the compressor's knees (1e-9 relative margin, far above
     log10 rounding) are clipped without evaluating log10 or pow: the clipped value,
