@@ -103,7 +103,7 @@ def test_block_power_is_the_official_ten_to_the_gain():
             expected = 10**gains
         block = gains.copy()
         with np.errstate(over="ignore"):
-            ear_model.NUMPY_TRANSCENDENTALS[1](block)
+            kernels.numpy_pow10_inplace(block)
         assert np.array_equal(block, expected)
 
 
@@ -247,18 +247,18 @@ def _official_band(x, y, bw_x, bw_y, band, loss, level1, noise_seed):
 BAND_CASES = [(3, 65), (20, 100.0), (31, 30)]
 
 
-def _our_band(x, y, band, loss, level1, use_libm, transcendentals):
+def _our_band(x, y, band, loss, level1, route):
     """`ear_model.front_band` + `back_band` as the engine runs them (same inputs
     as `_official_band`)."""
     cf = eb.center_frequency(32)
-    listener = ear_model.Listener(*eb.loss_parameters(loss, cf))
+    ear = ear_model.EarLoss(*eb.loss_parameters(loss, cf))
     tpt, cb, ca, cg = ear_model._gammatone_coefficients(1.5, cf[band], FS)
     _, xb, xa, xg = ear_model._gammatone_coefficients(1.1, cf[band], FS)
     _, yb, ya, yg = ear_model._gammatone_coefficients(1.3, cf[band], FS)
     filters = (tpt, float(cf[band]), (cb, ca, cg), (xb, xa, xg), (yb, ya, yg))
-    params = ear_model._compression_params(listener, band, level1)
+    params = ear_model._compression_params(ear, band, level1)
     env_x, bm_x, env_y, bm_y, ms_x, ms_y = ear_model.front_band(
-        x, y, filters, params, params, FS, use_libm, transcendentals
+        x, y, filters, params, params, FS, route
     )
     kernels.shift_inplace(env_y, align.envelope_delay(env_x, env_y))
     kernels.shift_inplace(bm_y, align.envelope_delay(bm_x, bm_y))
@@ -266,12 +266,11 @@ def _our_band(x, y, band, loss, level1, use_libm, transcendentals):
     noise_x = state_from_numpy()
     noise_y = copy_state(*noise_x)
     skip_gauss(*noise_y, len(x))
-    level = float(level1 - listener.attn_ihc[band])
+    level = float(level1 - ear.attn_ihc[band])
     gain = float(10 ** ((-10 - level1) / 20))
     ear_model.back_band(
-        env_x, bm_x, env_y, bm_y, level, level, FS, noise_x, noise_y, gain,
-        use_libm, transcendentals,
-    )  # fmt: skip
+        (env_x, bm_x, env_y, bm_y), level, level, FS, noise_x, noise_y, gain, route
+    )
     return (env_x, bm_x, env_y, bm_y), (ms_x, ms_y)
 
 
@@ -284,11 +283,11 @@ def test_one_band_of_the_ear_model(band, level1):
     is the fused path wherever the engine uses it."""
     x, y = _signal(20000, 6), 0.8 * _signal(20000, 7)
     expected, expected_ms = _official_band(x, y, 1.1, 1.3, band, BAND_LOSS, level1, 8)
-    paths = [(False, ear_model.NUMPY_TRANSCENDENTALS)]
+    routes = [kernels.BLOCK_NUMPY]
     if libm_matches_numpy():
-        paths.append((True, None))
-    for use_libm, transcendentals in paths:
-        got, ms = _our_band(x, y, band, BAND_LOSS, level1, use_libm, transcendentals)
+        routes.append(kernels.FUSED)
+    for route in routes:
+        got, ms = _our_band(x, y, band, BAND_LOSS, level1, route)
         assert ms == expected_ms
         for ours, theirs in zip(got, expected, strict=True):
             assert np.array_equal(ours, theirs)
@@ -299,14 +298,13 @@ def test_fused_band_kernels_equal_the_block_path_on_any_host(band, level1):
     """The fused kernels (inline libm log10/pow, clipped levels skipped) equal the
     block path given the C library's log10/pow: checked whatever numpy uses."""
     x, y = _signal(20000, 6), 0.8 * _signal(20000, 7)
-    libm = ear_model.LIBM_TRANSCENDENTALS
-    fused = _our_band(x, y, band, BAND_LOSS, level1, True, None)
-    block = _our_band(x, y, band, BAND_LOSS, level1, False, libm)
+    fused = _our_band(x, y, band, BAND_LOSS, level1, kernels.FUSED)
+    block = _our_band(x, y, band, BAND_LOSS, level1, kernels.BLOCK_LIBM)
     assert fused[1] == block[1]
     for ours, theirs in zip(fused[0], block[0], strict=True):
         assert np.array_equal(ours, theirs)
     for x, y in synthetic_pairs(8192 + 77):
-        assert ear_model.self_check(x, y, float(level1), libm)
+        assert ear_model.self_check(x, y, float(level1), kernels.BLOCK_LIBM)
 
 
 @pytest.mark.filterwarnings("ignore:Use of fft convolution on input with NAN")
@@ -315,10 +313,9 @@ def test_a_nan_sample_takes_the_same_path_through_both_band_paths():
     path's gathers keep NaN levels (not 'beyond a knee', not 'below threshold')."""
     x, y = _signal(20000, 6), 0.8 * _signal(20000, 7)
     x[12345] = np.nan
-    libm = ear_model.LIBM_TRANSCENDENTALS
     with np.errstate(invalid="ignore"):
-        fused = _our_band(x, y, 5, BAND_LOSS, 65.0, True, None)
-        block = _our_band(x, y, 5, BAND_LOSS, 65.0, False, libm)
+        fused = _our_band(x, y, 5, BAND_LOSS, 65.0, kernels.FUSED)
+        block = _our_band(x, y, 5, BAND_LOSS, 65.0, kernels.BLOCK_LIBM)
     assert np.isnan(fused[0][0]).any()  # the reference envelope
     for ours, theirs in zip(fused[0], block[0], strict=True):
         assert np.array_equal(ours, theirs, equal_nan=True)

@@ -231,3 +231,18 @@ def test_smooth_band_edges(npts):
         shifted[0, delay:] = env[: npts - delay]
         ours = features.smooth_band(env, delay, setup)
         assert np.array_equal(ours, eb.env_smooth(shifted, 8, FS)[0], equal_nan=True)
+
+
+def test_covary_band_without_blas_is_the_official_one():
+    """Where no BLAS ddot matches numpy's (``find_ddot`` gives None), a band's
+    covariances come from ``eb.bm_covary`` itself, delayed as the official."""
+    npts, delay = 9600, 191
+    bm_x, bm_y = _bands(npts, "music")
+    setup = features.covary_setup(npts, 16, FS, None)
+    cov, ms = features.covary_band(bm_x, bm_y, delay, setup)
+    shifted = np.zeros((2, npts))
+    shifted[0, delay:] = bm_x[: npts - delay]
+    shifted[1, delay:] = bm_y[: npts - delay]
+    official_cov, official_ms, _ = eb.bm_covary(shifted[:1], shifted[1:], 16, FS)
+    assert np.array_equal(cov, official_cov[0])
+    assert np.array_equal(ms, official_ms[0])

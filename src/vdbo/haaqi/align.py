@@ -1,9 +1,12 @@
 """Signal and envelope alignment (``eb.input_align``, ``eb.envelope_align``), leaner.
 
-`input_align` is the official broadband alignment with the same FFT calls scipy's
-``correlate`` makes (so the same correlation values), but freeing each spectrum as
-soon as it is used and taking the argmax without temporaries: about half the peak
-memory on long signals.
+`input_align` is the official broadband alignment. Its bulk lag comes first from
+float32 FFTs of the normalised signals (`_bulk_lag32`), taken only when the peak
+leads the runner-up by more than both computations' errors; otherwise from the same
+FFT calls scipy's ``correlate`` makes (`fft_convolve_full`: the same correlation
+values, each spectrum freed as soon as it is used, the argmax taken without
+temporaries), and for inputs scipy would not correlate by FFT, from the official
+function itself.
 
 `envelope_delay`: the official code correlates two full-length signals over all
 2N-1 lags (FFT of about 2N points) to pick the best lag within +-100 ms. Only those

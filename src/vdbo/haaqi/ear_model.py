@@ -24,21 +24,20 @@ from clarity.enhancer.nalr import NALR
 from clarity.evaluator.haspi import eb
 from scipy.signal import butter, choose_conv_method, convolve, group_delay
 
+from vdbo import HAAQI_AUDIOGRAM_FREQUENCIES
 from vdbo.haaqi import features, kernels
 from vdbo.haaqi.align import envelope_delay, fft_convolve_full, input_align
-from vdbo.haaqi.legacy_rng import fill_gauss
 
 EAR_Q = 9.26449
 MIN_BANDWIDTH = 24.7
 IHC_THRESHOLD_DB = -10  # additive noise level, dB re auditory threshold
 NALR_TAPS = 140
-AUDIOMETRIC_FREQS = [250, 500, 1000, 2000, 4000, 6000]
 # Relative margin for deciding, without log10, that a level is clipped anyway.
 CLIP_MARGIN = 1e-9
 
 
 @dataclass
-class Listener:
+class EarLoss:
     """Cochlear parameters of one ear (``eb.loss_parameters`` outputs)."""
 
     attn_ohc: np.ndarray
@@ -59,8 +58,8 @@ class EarInput:
     center_freq: np.ndarray
     center_freq_control: np.ndarray
     bandwidth_control: np.ndarray
-    reference_ear: Listener
-    processed_ear: Listener
+    reference_ear: EarLoss
+    processed_ear: EarLoss
 
     @property
     def nsamp(self) -> int:
@@ -76,9 +75,9 @@ def front_end(
 ) -> EarInput:
     """Resample, align, NAL-R (quality reference) and middle ear, as the official."""
     center_freq = eb.center_frequency(nchan)
-    processed_ear = Listener(*eb.loss_parameters(hearing_loss, center_freq))
+    processed_ear = EarLoss(*eb.loss_parameters(hearing_loss, center_freq))
     # HAAQI (itype 1): the reference is modelled with the same impaired ear.
-    reference_ear = Listener(*eb.loss_parameters(hearing_loss, center_freq))
+    reference_ear = EarLoss(*eb.loss_parameters(hearing_loss, center_freq))
     center_freq_control = eb.center_frequency(nchan, None)
     _, bandwidth_control, _, _, _ = eb.loss_parameters(
         [100, 100, 100, 100, 100, 100], center_freq_control
@@ -92,7 +91,9 @@ def front_end(
     )
     nsamp = len(reference_24)
 
-    nalr_fir, _ = NALR(NALR_TAPS, freq_sample).build(hearing_loss, AUDIOMETRIC_FREQS)
+    nalr_fir, _ = NALR(NALR_TAPS, freq_sample).build(
+        hearing_loss, HAAQI_AUDIOGRAM_FREQUENCIES
+    )
     if choose_conv_method(reference_24, nalr_fir) == "fft":
         equalised = fft_convolve_full(reference_24, nalr_fir)
     else:
@@ -218,16 +219,16 @@ def group_delay_correction(bandwidths, center_freq, freq_sample) -> np.ndarray:
     return np.max(delays) - delays
 
 
-def _compression_params(listener: Listener, band, level1) -> np.ndarray:
+def _compression_params(ear: EarLoss, band, level1) -> np.ndarray:
     """Scalars of ``eb.env_compress_basilar_membrane`` for `kernels`."""
-    knee = float(listener.low_knee[band])
+    knee = float(ear.low_knee[band])
     lvl = float(level1)
     params = np.empty(kernels.COMPRESS_PARAMS)
     params[0] = lvl
     params[1] = knee
-    params[2] = float(-listener.attn_ohc[band])
-    params[3] = float(1 - (1 / listener.compression_ratio[band]))
-    # Controls surely below the lower knee / above 100 dB SPL (see compress_gain_libm).
+    params[2] = float(-ear.attn_ohc[band])
+    params[3] = float(1 - (1 / ear.compression_ratio[band]))
+    # Controls surely below the lower knee / above 100 dB SPL (see compress_gain_fused).
     params[4] = 10 ** ((knee - lvl) / 20) * (1 - CLIP_MARGIN)
     params[5] = 10 ** ((100 - lvl) / 20) * (1 + CLIP_MARGIN)
     params[6], params[7] = kernels.knee_gains(params, 10.0)
@@ -237,38 +238,6 @@ def _compression_params(listener: Listener, band, level1) -> np.ndarray:
 def _gain_lowpass(freq_sample):
     b, a = butter(1, 800 / (0.5 * freq_sample))
     return b[0] / a[0], b[1] / a[0], a[1] / a[0]
-
-
-def _numpy_log10(block):
-    np.log10(block, out=block)
-
-
-# The official ``10 ** gain`` hands numpy's float64 power loop the pairs (10.0, g);
-# a ready block of 10.0 hands it the same pairs without broadcasting the scalar
-# (half the time on an AVX-512 host; tested equal to ``10 ** g``).
-_TENS = np.full(kernels.BLOCK, 10.0)
-
-
-def _numpy_pow10(block):
-    np.power(_TENS[: block.shape[0]], block, out=block)
-
-
-NUMPY_TRANSCENDENTALS = (_numpy_log10, _numpy_pow10)
-"""What the official code evaluates: numpy's log10 and power, in place on a block."""
-LIBM_TRANSCENDENTALS = (
-    kernels.libm_log10_inplace,
-    lambda block: kernels.libm_pow10_inplace(block, 10.0),
-)
-"""The C library's, as the fused kernels call them (for checking those anywhere)."""
-
-
-def _clipped_gains(params, pow10) -> np.ndarray:
-    """The block path's gains of a clipped level, lower and upper, via ``pow10``:
-    a level clipped to a knee gives the same dB gain whatever its log10 was."""
-    gains = np.array([-np.inf, np.inf])  # log10 of controls beyond either knee
-    kernels.compress_gain_db(gains, 2, params)
-    pow10(gains)
-    return gains
 
 
 _band_scratch = threading.local()
@@ -289,95 +258,35 @@ def release_band_arrays() -> None:
     vars(_band_scratch).clear()
 
 
-def front_band(
-    x, y, band_filters, params_x, params_y, freq_sample, use_libm,
-    transcendentals=NUMPY_TRANSCENDENTALS, out=None,
-):  # fmt: skip
-    """Gammatone filtering and OHC compression of both signals of one band.
+def front_band(x, y, band_filters, params_x, params_y, freq_sample, route, out=None):
+    """Gammatone filtering and OHC compression of both signals of one band
+    (`kernels.front_band` on ``route``).
 
     Returns compressed (env_x, bm_x, env_y, bm_y), written into ``out`` if given
-    (four arrays as long as ``x``), and the uncompressed envelope mean squares. The
-    block path (``use_libm`` false) takes log10 and 10**v from ``transcendentals``.
+    (four arrays as long as ``x``), and the uncompressed envelope mean squares.
     """
-    tpt, center_freq, ctrl, main_x, main_y = band_filters
-    npts = len(x)
-    env_x, bm_x, env_y, bm_y = out or (np.empty(npts) for _ in range(4))
-    lp_b0, lp_b1, lp_a1 = _gain_lowpass(freq_sample)
-    if use_libm:
-        ms_x, ms_y = kernels.front_band_libm(
-            x, y, tpt, center_freq, *ctrl, *main_x, *main_y, params_x, params_y,
-            lp_b0, lp_b1, lp_a1, 10.0, env_x, bm_x, env_y, bm_y,
-        )  # fmt: skip
-        return env_x, bm_x, env_y, bm_y, ms_x, ms_y
-    log10, pow10 = transcendentals
-    state = kernels.new_state()
-    ctrl_x = np.empty(kernels.BLOCK)
-    ctrl_y = np.empty(kernels.BLOCK)
-    dense = np.empty(kernels.BLOCK)
-    index = np.empty(kernels.BLOCK, dtype=np.int64)
-    clipped_x = _clipped_gains(params_x, pow10)
-    clipped_y = _clipped_gains(params_y, pow10)
-    sum_x = sum_y = 0.0
-    for lo in range(0, npts, kernels.BLOCK):
-        hi = min(lo + kernels.BLOCK, npts)
-        n = hi - lo
-        block_x, block_y = kernels.front_block(
-            x, y, lo, hi, state, tpt, center_freq, *ctrl, *main_x, *main_y,
-            env_x, bm_x, env_y, bm_y, ctrl_x, ctrl_y,
-        )  # fmt: skip
-        sum_x += block_x
-        sum_y += block_y
-        for ctrl_buf, params, clipped in (
-            (ctrl_x, params_x, clipped_x),
-            (ctrl_y, params_y, clipped_y),
-        ):
-            m = kernels.gather_compressive(ctrl_buf, n, params, clipped, dense, index)
-            log10(dense[:m])
-            kernels.compress_gain_db(dense, m, params)
-            pow10(dense[:m])
-            kernels.scatter(dense, index, m, ctrl_buf)
-        kernels.gain_filter_apply(
-            ctrl_x, ctrl_y, n, lo, state, lp_b0, lp_b1, lp_a1, env_x, bm_x, env_y, bm_y
-        )
-    return env_x, bm_x, env_y, bm_y, sum_x / npts, sum_y / npts
+    out = out or tuple(np.empty(len(x)) for _ in range(4))
+    compression = (params_x, params_y, _gain_lowpass(freq_sample), 10.0)
+    ms_x, ms_y = kernels.front_band((x, y), band_filters, compression, out, route)
+    return (*out, ms_x, ms_y)
 
 
 def back_band(
-    env_x, bm_x, env_y, bm_y, level_x, level_y, freq_sample, noise_x, noise_y,
-    noise_gain, use_libm, transcendentals=NUMPY_TRANSCENDENTALS,
+    bands, level_x, level_y, freq_sample, noise_x, noise_y, noise_gain, route
 ):  # fmt: skip
-    """dB SL, IHC adaptation and threshold noise of both signals, in place.
+    """dB SL, IHC adaptation and threshold noise of both signals' ``bands`` (env_x,
+    bm_x, env_y, bm_y), in place (`kernels.back_band` on ``route``).
 
     ``level_*`` = level1 - IHC attenuation; ``noise_*`` = (key, meta) generator
-    states at the start of this band's noise block; the block path takes log10
-    from ``transcendentals``.
+    states at the start of this band's noise block.
     """
-    npts = len(env_x)
     # Below these envelope values the dB SL is surely < 0 (clipped to 0).
     floor_x = 10 ** (-level_x / 20) * (1 - CLIP_MARGIN)
     floor_y = 10 ** (-level_y / 20) * (1 - CLIP_MARGIN)
-    if use_libm:
-        kernels.back_band_libm(
-            env_x, bm_x, env_y, bm_y, level_x, level_y, floor_x, floor_y,
-            freq_sample, *noise_x, *noise_y, noise_gain,
-        )  # fmt: skip
-        return
-    log10 = transcendentals[0]
-    state = kernels.new_state()
-    log_x, log_y, gauss_x, gauss_y, dense = (np.empty(kernels.BLOCK) for _ in range(5))
-    index = np.empty(kernels.BLOCK, dtype=np.int64)
-    for lo in range(0, npts, kernels.BLOCK):
-        n = min(kernels.BLOCK, npts - lo)
-        for env, log, floor in ((env_x, log_x, floor_x), (env_y, log_y, floor_y)):
-            m = kernels.gather_audible(env, lo, n, floor, log, dense, index)
-            log10(dense[:m])
-            kernels.scatter(dense, index, m, log)
-        fill_gauss(*noise_x, gauss_x[:n])
-        fill_gauss(*noise_y, gauss_y[:n])
-        kernels.back_block(
-            env_x, bm_x, env_y, bm_y, lo, n, log_x, log_y, level_x, level_y,
-            state, freq_sample, gauss_x, gauss_y, noise_gain,
-        )  # fmt: skip
+    levels = (level_x, level_y, floor_x, floor_y)
+    kernels.back_band(
+        tuple(bands), levels, freq_sample, noise_gain, (noise_x, noise_y), route
+    )
 
 
 @dataclass
@@ -390,7 +299,7 @@ class BandSetup:
     noise_gain: float
     smooth: features.SmoothSetup
     covary: features.CovarySetup
-    use_libm: bool
+    route: int  # `kernels.FUSED` or `kernels.BLOCK_NUMPY` (see `kernels.bands`)
 
 
 @dataclass
@@ -437,23 +346,20 @@ def feature_pass(
         _compression_params(ear.reference_ear, band, ear.level1),
         _compression_params(ear.processed_ear, band, ear.level1),
         fs,
-        setup.use_libm,
+        setup.route,
         out=band_arrays(ear.nsamp),
     )
     kernels.shift_inplace(env_y, envelope_delay(env_x, env_y))
     kernels.shift_inplace(bm_y, envelope_delay(bm_x, bm_y))
     back_band(
-        env_x,
-        bm_x,
-        env_y,
-        bm_y,
+        (env_x, bm_x, env_y, bm_y),
         float(ear.level1 - ear.reference_ear.attn_ihc[band]),
         float(ear.level1 - ear.processed_ear.attn_ihc[band]),
         fs,
         reference_noise,
         processed_noise,
         setup.noise_gain,
-        setup.use_libm,
+        setup.route,
     )
     delay = int(setup.delay_correction[band])
     ref_smooth = features.smooth_band(env_x, delay, setup.smooth)
@@ -470,20 +376,20 @@ def feature_pass(
     )
 
 
-def self_check(x, y, level1, transcendentals=NUMPY_TRANSCENDENTALS) -> bool:
-    """Fused (libm) and block band paths agree bit for bit on x, y.
+def self_check(x, y, level1, block_route=kernels.BLOCK_NUMPY) -> bool:
+    """The fused path and the block path ``block_route`` agree bit for bit on x, y.
 
-    With numpy's transcendentals (default) this decides whether the fused kernels
-    may run on this host; with `LIBM_TRANSCENDENTALS` it checks the fused kernels
+    Against `kernels.BLOCK_NUMPY` (default) this decides whether the fused path may
+    run on this host; against `kernels.BLOCK_LIBM` it checks the fused kernels
     themselves (clipping shortcuts, fusion) on any host.
     """
     from vdbo.haaqi.legacy_rng import state_from_numpy
 
     fs = 24000
     center_freq = eb.center_frequency(32)
-    listener = Listener(*eb.loss_parameters([30, 40, 50, 60, 70, 80], center_freq))
+    ear = EarLoss(*eb.loss_parameters([30, 40, 50, 60, 70, 80], center_freq))
     outputs = []
-    for use_libm in (True, False):
+    for route in (kernels.FUSED, block_route):
         band_outputs = []
         for band in (0, 17, 31):
             tpt, coef_b, coef_a, gain = _gammatone_coefficients(
@@ -496,20 +402,15 @@ def self_check(x, y, level1, transcendentals=NUMPY_TRANSCENDENTALS) -> bool:
                 (coef_b, coef_a, gain),
                 (coef_b, coef_a, gain),
             )
-            params = _compression_params(listener, band, level1)
-            result = front_band(
-                x, y, filters, params, params, fs, use_libm, transcendentals
-            )
+            params = _compression_params(ear, band, level1)
+            result = front_band(x, y, filters, params, params, fs, route)
             noise = state_from_numpy(np.random.RandomState(band))
-            level = float(level1 - listener.attn_ihc[band])
-            back_band(
-                *result[:4], level, level, fs, noise, noise, 1e-4, use_libm,
-                transcendentals,
-            )  # fmt: skip
+            level = float(level1 - ear.attn_ihc[band])
+            back_band(result[:4], level, level, fs, noise, noise, 1e-4, route)
             band_outputs.append(result)
         outputs.append(band_outputs)
-    for fast, compat in zip(outputs[0], outputs[1], strict=True):
-        for a, b in zip(fast, compat, strict=True):
+    for fused, block in zip(outputs[0], outputs[1], strict=True):
+        for a, b in zip(fused, block, strict=True):
             if not np.array_equal(a, b, equal_nan=True):
                 return False
     return True

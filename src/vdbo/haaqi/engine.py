@@ -31,7 +31,7 @@ from clarity.evaluator.haaqi import haaqi as official
 from clarity.evaluator.haspi import eb
 
 from vdbo import HAAQI_AUDIOGRAM_FREQUENCIES
-from vdbo.haaqi import features, modulation
+from vdbo.haaqi import features, kernels, modulation
 from vdbo.haaqi.align import release_fft_plans
 from vdbo.haaqi.ear_model import (
     IHC_THRESHOLD_DB,
@@ -178,7 +178,7 @@ def haaqi_v1(
             noise_gain=float(10 ** ((IHC_THRESHOLD_DB - level1) / 20)),
             smooth=features.smooth_setup(nsamp, segment_size, fs),
             covary=features.covary_setup(nsamp, segment_covariance, fs, find_ddot()),
-            use_libm=libm_matches_numpy(),
+            route=kernels.FUSED if libm_matches_numpy() else kernels.BLOCK_NUMPY,
         )
         bands = _map(
             pool,

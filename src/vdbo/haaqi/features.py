@@ -123,10 +123,11 @@ def covary_band(reference_bm, processed_bm, delay, setup: CovarySetup):
         return cov[0], ms[0]
     cov = np.empty(setup.nseg)
     ms = np.empty(setup.nseg)
-    kernels.bm_covary_row(
+    signals = (
         np.ascontiguousarray(reference_bm, dtype=np.float64),
         np.ascontiguousarray(processed_bm, dtype=np.float64),
-        delay,
+    )
+    windows = (
         setup.window,
         setup.half_window,
         setup.win_corr,
@@ -135,9 +136,6 @@ def covary_band(reference_bm, processed_bm, delay, setup: CovarySetup):
         setup.half_sum2,
         setup.maxlag,
         setup.nseg,
-        ddot[0],
-        ddot[1],
-        cov,
-        ms,
     )
+    kernels.bm_covary_row(signals, delay, windows, tuple(ddot), (cov, ms))
     return cov, ms

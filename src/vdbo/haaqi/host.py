@@ -9,8 +9,9 @@ only where they are checked to match:
   ``np.correlate`` bit for bit, or None (callers then use the official code);
 * numpy evaluates float64 ``log10`` and ``power`` with the C library unless it was
   built with SVML and runs on an AVX-512 CPU; numba calls the C library. When both
-  agree (`libm_matches_numpy`), the fused ``*_libm`` kernels run whole bands
-  without returning to Python; otherwise numpy itself is called between blocks.
+  agree (`libm_matches_numpy`), the fused path's ``*_fused`` kernels run whole
+  bands without returning to Python; otherwise the block path calls numpy itself
+  between blocks.
 
 This module sits above `vdbo.haaqi.kernels` and `vdbo.haaqi.ear_model` (it runs
 them), so no low-level module imports a check of itself.
@@ -64,7 +65,7 @@ def synthetic_pairs(npts: int = 3 * 8192 + 123):
 
 @functools.lru_cache(maxsize=1)
 def libm_matches_numpy() -> bool:
-    """The fused libm kernels give numpy's band values on this machine."""
+    """The fused path gives numpy's band values on this machine."""
     for x, y in synthetic_pairs():
         for level1 in (65.0, 110.0):
             if not ear_model.self_check(x, y, level1):

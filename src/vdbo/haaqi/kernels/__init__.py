@@ -12,9 +12,10 @@ the numpy/scipy code it replaces (pyclarity 0.3.4, ``clarity.evaluator.haspi.eb`
 * ``scipy.signal.lfilter`` is a direct-form-II-transposed recursion, reproduced term
   by term (`_section4`, `gain_filter_apply`);
 * log10 and power are numpy's. Where numpy uses the C library (checked at run time
-  by `vdbo.haaqi.host`), the ``*_libm`` kernels call the same functions from numba;
-  otherwise numpy itself is called on 8192-sample blocks in between (`libm` holds
-  the C library's versions for that block path, to test the fused kernels anywhere).
+  by `vdbo.haaqi.host`), the *fused path* runs: the ``*_fused`` kernels call the same
+  functions from numba, a whole band per call. Otherwise the *block path* runs:
+  numpy itself is called on 8192-sample blocks in between kernels (`libm` holds the
+  C library's versions for that block path, to test the fused kernels anywhere).
 
 Both signals (reference, processed) of a band run through one loop: they share the
 demodulating oscillator, and their independent recursions fill the CPU pipeline; the
@@ -29,7 +30,7 @@ All kernels release the GIL, so bands can run on several threads.
 One module per stage of the ear model, in signal order: `state` (block size, the
 per-band state vector), `filterbank` (gammatone control and main filters), `ohc`
 (outer-hair-cell compression), `ihc` (dB SL, inner-hair-cell adaptation, internal
-noise), `bands` (whole-band drivers of the fast path), `alignment` (delay alignment),
+noise), `bands` (the band-loop drivers of both paths), `alignment` (delay alignment),
 `envelope_features` (segment smoothing, covariances, cepstrum), `lags` (BLAS lag
 dots and their exact maximum), `libm` (the C library's log10/pow on a block),
 `reductions` (numpy's ``np.sum``/``argmax`` with numpy's rounding), `simd` (eight
@@ -80,7 +81,16 @@ try:
         top_two,
         top_two_abs,
     )
-    from vdbo.haaqi.kernels.bands import back_band_libm, front_band_libm
+    from vdbo.haaqi.kernels.bands import (
+        BLOCK_LIBM,
+        BLOCK_NUMPY,
+        FUSED,
+        back_band,
+        clipped_gains,
+        front_band,
+        numpy_log10_inplace,
+        numpy_pow10_inplace,
+    )
     from vdbo.haaqi.kernels.envelope_features import (
         bm_covary_row,
         cepstral_coefficients,
@@ -94,14 +104,14 @@ try:
     from vdbo.haaqi.kernels.ihc import (
         back_block,
         gather_audible,
-        sl_log_libm,
+        sl_log_fused,
     )
     from vdbo.haaqi.kernels.lags import approximate_lags, correlate_lags, max_abs_lag
     from vdbo.haaqi.kernels.libm import libm_log10_inplace, libm_pow10_inplace
     from vdbo.haaqi.kernels.ohc import (
         COMPRESS_PARAMS,
         compress_gain_db,
-        compress_gain_libm,
+        compress_gain_fused,
         gain_filter_apply,
         gather_compressive,
         knee_gains,
@@ -120,8 +130,11 @@ finally:
 
 __all__ = [
     "BLOCK",
-    "CONTROL_GROUP",
+    "BLOCK_LIBM",
+    "BLOCK_NUMPY",
     "COMPRESS_PARAMS",
+    "CONTROL_GROUP",
+    "FUSED",
     "NUMPY_BUFSIZE",
     "SMALL",
     "STATE_SIZE",
@@ -129,33 +142,36 @@ __all__ = [
     "accumulate_cross_spectra32",
     "approximate_lags",
     "argmax_abs",
-    "back_band_libm",
+    "back_band",
     "back_block",
     "bm_covary_row",
     "cepstral_coefficients",
-    "direct_correlation",
+    "clipped_gains",
     "compress_gain_db",
-    "compress_gain_libm",
+    "compress_gain_fused",
     "control_mean_squares",
     "correlate_lags",
+    "direct_correlation",
     "env_smooth_row",
     "fill_correlation_blocks",
     "fill_correlation_blocks32",
-    "front_band_libm",
+    "front_band",
     "front_block",
+    "gain_filter_apply",
     "gather_audible",
     "gather_compressive",
-    "gain_filter_apply",
     "knee_gains",
     "libm_log10_inplace",
     "libm_pow10_inplace",
     "max_abs_lag",
     "near_peak",
     "new_state",
+    "numpy_log10_inplace",
+    "numpy_pow10_inplace",
     "numpy_sum",
     "scatter",
     "shift_inplace",
-    "sl_log_libm",
+    "sl_log_fused",
     "top_two",
     "top_two_abs",
 ]

@@ -6,8 +6,9 @@ rounding must stay the official one. The smoothed envelope's full windows are
 Python ``sum`` calls (sequential chains): eight consecutive segments run side by
 side, one per `simd` lane, each chain unchanged. The covariance needs, per segment,
 numpy's ``np.mean``/``np.sum`` (`reductions.numpy_sum`, numpy's own eight
-accumulators as lanes) and the largest of 49 BLAS lag values (`lags.max_abs_lag`,
-which calls BLAS only for the lags that can be the largest).
+accumulators as lanes) and the largest of 49 BLAS lag values
+(`lags.max_abs_lag_in_buffers`, which calls BLAS only for the lags that can be the
+largest).
 """
 
 from __future__ import annotations
@@ -151,24 +152,14 @@ def _remove_mean(a, lo, length):
 
 
 @njit(nogil=True, cache=True)
-def _segment_covariance(
-    x,
-    y,
-    delay,
-    start,
-    w,
-    length,
-    corr_norm,
-    ms_norm,
-    maxlag,
-    ddot_ptr,
-    ddot_bits,
-    xe,
-    ye,
-    work,
-):
-    """Cross-covariance and reference mean square of one windowed segment, which
-    goes to ``xe[2 maxlag:]`` and ``ye[maxlag:]`` (`lags.lag_buffers`)."""
+def _segment_covariance(signals, delay, start, segment, maxlag, ddot, buffers):
+    """Cross-covariance and reference mean square of one windowed segment of the
+    delayed ``signals`` (x, y); ``segment`` = (window, length, lag normalisation,
+    mean-square normalisation). The segment goes to ``xe[2 maxlag:]`` and
+    ``ye[maxlag:]`` of ``buffers`` = (xe, ye, work) (`lags.lag_buffers`)."""
+    x, y = signals
+    w, length, corr_norm, ms_norm = segment
+    xe, ye, _ = buffers
     xo = 2 * maxlag
     yo = maxlag
     _window_segment(x, delay, start, w, length, xe, xo)
@@ -182,53 +173,43 @@ def _segment_covariance(
     if not (ms_x > 1.0e-30 and ms_y > 1.0e-30):
         return 0.0, ms_x  # the official code sets 0 without using the lags
     best, _ = max_abs_lag_in_buffers(
-        xe, ye, length, sumsq_x, sumsq_y, corr_norm, maxlag, ddot_ptr, ddot_bits,
-        work,
-    )  # fmt: skip
+        buffers, length, (sumsq_x, sumsq_y), corr_norm, maxlag, ddot
+    )
     return best / np.sqrt(ms_x * ms_y), ms_x
 
 
 @njit(nogil=True, cache=True)
-def bm_covary_row(
-    x,
-    y,
-    delay,
-    window,
-    half_window,
-    win_corr,
-    half_corr,
-    win_sum2,
-    halfsum2,
-    maxlag,
-    nseg,
-    ddot_ptr,
-    ddot_bits,
-    cov_out,
-    ms_out,
-):
-    """One band of ``eb.bm_covary`` on delayed x, y (clipped covariance, 2 x MS)."""
-    x = np.ascontiguousarray(x)  # for the eight-lane loads
-    y = np.ascontiguousarray(y)
+def bm_covary_row(signals, delay, windows, ddot, out):
+    """One band of ``eb.bm_covary`` on the delayed ``signals`` (x, y): clipped
+    covariance and 2 x MS into ``out`` = (cov, ms). ``windows`` = (window,
+    half window, their lag normalisations, their mean-square normalisations,
+    maxlag, segment count); ``ddot`` = numpy's BLAS ddot (address, bits)."""
+    window, half_window, win_corr, half_corr, win_sum2, half_sum2, maxlag, nseg = (
+        windows
+    )
+    cov_out, ms_out = out
+    # contiguous for the eight-lane loads
+    signals = (np.ascontiguousarray(signals[0]), np.ascontiguousarray(signals[1]))
     nwin = window.shape[0]
     nhalf = half_window.shape[0]
-    xe, ye, work = lag_buffers(nwin, maxlag)
+    buffers = lag_buffers(nwin, maxlag)
     first_half = window[:nhalf].copy()
+    half = (half_window, nhalf, half_corr, half_sum2)
+    whole = (window, nwin, win_corr, win_sum2)
+    last = (first_half, nhalf, half_corr, half_sum2)
     cov_out[0], ms_out[0] = _segment_covariance(
-        x, y, delay, 0, half_window, nhalf, half_corr, halfsum2, maxlag,
-        ddot_ptr, ddot_bits, xe, ye, work,
-    )  # fmt: skip
+        signals, delay, 0, half, maxlag, ddot, buffers
+    )
     nstart = 0
     for n in range(1, nseg - 1):
         nstart = nstart + nhalf
         cov_out[n], ms_out[n] = _segment_covariance(
-            x, y, delay, nstart, window, nwin, win_corr, win_sum2, maxlag,
-            ddot_ptr, ddot_bits, xe, ye, work,
-        )  # fmt: skip
+            signals, delay, nstart, whole, maxlag, ddot, buffers
+        )
     nstart = nstart + nhalf
     cov_out[nseg - 1], ms_out[nseg - 1] = _segment_covariance(
-        x, y, delay, nstart, first_half, nhalf, half_corr, halfsum2, maxlag,
-        ddot_ptr, ddot_bits, xe, ye, work,
-    )  # fmt: skip
+        signals, delay, nstart, last, maxlag, ddot, buffers
+    )
     for n in range(nseg):
         c = cov_out[n]
         if c < 0.0:

@@ -32,15 +32,18 @@ CONTROL_GROUP = 4
 
 
 @njit(nogil=True, cache=True, inline="always")
-def _section4(x, z0, z1, z2, z3, b0, b1, b2, b3, b4, a1, a2, a3, a4):
-    """One sample of scipy's ``lfilter`` for 5 taps (b zero padded), every lane.
+def _section4(x, z, b, a):
+    """One sample of scipy's ``lfilter`` for 5 taps (b zero padded), every lane:
+    (output, new state); ``z`` = 4 states, ``b`` = b0..b4, ``a`` = a1..a4.
 
     ``lfilter.c``'s direct form II transposed, term by term in its order:
     y = z0 + b0*x; z_k = z_(k+1) + x*b_(k+1) - y*a_(k+1); z_3 = x*b4 - y*a4.
     """
+    z0, z1, z2, z3 = z
+    b0, b1, b2, b3, b4 = b
+    a1, a2, a3, a4 = a
     y = V.add(z0, V.mul(b0, x))
-    return (
-        y,
+    return y, (
         V.sub(V.add(z1, V.mul(x, b1)), V.mul(y, a1)),
         V.sub(V.add(z2, V.mul(x, b2)), V.mul(y, a2)),
         V.sub(V.add(z3, V.mul(x, b3)), V.mul(y, a3)),
@@ -69,6 +72,18 @@ def _two_bands(values, first, k):
     a = values[first, k]
     b = values[first + 1, k]
     return V.make(a, a, a, a, b, b, b, b)
+
+
+@njit(nogil=True, cache=True, inline="always")
+def _two_bands_filter(coef_b, coef_a, first):
+    """(b0..b4, a1..a4) of bands ``first`` and ``first + 1`` (`_two_bands`)."""
+    c = coef_b
+    b = (_two_bands(c, first, 0), _two_bands(c, first, 1), _two_bands(c, first, 2),
+         _two_bands(c, first, 3), _two_bands(c, first, 4))  # fmt: skip
+    c = coef_a
+    a = (_two_bands(c, first, 1), _two_bands(c, first, 2), _two_bands(c, first, 3),
+         _two_bands(c, first, 4))  # fmt: skip
+    return b, a
 
 
 @njit(nogil=True, cache=True, inline="always")
@@ -107,24 +122,8 @@ def control_mean_squares(x, y, tpt, center_freq, coef_b, coef_a, gain, out):
     sin_n = np.sin(tpt * center_freq)
     cos_p, sin_p = _two_oscillators(cos_n, sin_n, 0)
     cos_q, sin_q = _two_oscillators(cos_n, sin_n, 2)
-    pb0 = _two_bands(coef_b, 0, 0)
-    pb1 = _two_bands(coef_b, 0, 1)
-    pb2 = _two_bands(coef_b, 0, 2)
-    pb3 = _two_bands(coef_b, 0, 3)
-    pb4 = _two_bands(coef_b, 0, 4)
-    pa1 = _two_bands(coef_a, 0, 1)
-    pa2 = _two_bands(coef_a, 0, 2)
-    pa3 = _two_bands(coef_a, 0, 3)
-    pa4 = _two_bands(coef_a, 0, 4)
-    qb0 = _two_bands(coef_b, 2, 0)
-    qb1 = _two_bands(coef_b, 2, 1)
-    qb2 = _two_bands(coef_b, 2, 2)
-    qb3 = _two_bands(coef_b, 2, 3)
-    qb4 = _two_bands(coef_b, 2, 4)
-    qa1 = _two_bands(coef_a, 2, 1)
-    qa2 = _two_bands(coef_a, 2, 2)
-    qa3 = _two_bands(coef_a, 2, 3)
-    qa4 = _two_bands(coef_a, 2, 4)
+    pb, pa = _two_bands_filter(coef_b, coef_a, 0)
+    qb, qa = _two_bands_filter(coef_b, coef_a, 2)
     gains = V.make(
         gain[0], gain[0], gain[1], gain[1], gain[2], gain[2], gain[3], gain[3]
     )
@@ -133,7 +132,7 @@ def control_mean_squares(x, y, tpt, center_freq, coef_b, coef_a, gain, out):
     osc_p = V.make(1.0, 0.0, 1.0, 0.0, 1.0, 0.0, 1.0, 0.0)
     osc_q = osc_p
     zero = V.splat(0.0)
-    p0 = p1 = p2 = p3 = q0 = q1 = q2 = q3 = zero
+    p = q = (zero, zero, zero, zero)
     buffers = np.empty((4, 2, BLOCK))
     sums = np.zeros((4, 2))
     npts = x.shape[0]
@@ -144,14 +143,8 @@ def control_mean_squares(x, y, tpt, center_freq, coef_b, coef_a, gain, out):
                 osc_p = _oscillator_step(osc_p, cos_p, sin_p)
                 osc_q = _oscillator_step(osc_q, cos_q, sin_q)
             xy = V.shuffle(V.splat(x[n]), V.splat(y[n]), _XXYY)
-            up, p0, p1, p2, p3 = _section4(
-                V.mul(xy, osc_p), p0, p1, p2, p3,
-                pb0, pb1, pb2, pb3, pb4, pa1, pa2, pa3, pa4,
-            )  # fmt: skip
-            uq, q0, q1, q2, q3 = _section4(
-                V.mul(xy, osc_q), q0, q1, q2, q3,
-                qb0, qb1, qb2, qb3, qb4, qa1, qa2, qa3, qa4,
-            )  # fmt: skip
+            up, p = _section4(V.mul(xy, osc_p), p, pb, pa)
+            uq, q = _section4(V.mul(xy, osc_q), q, qb, qa)
             ep = _pair_roots(up, gain_p)
             eq = _pair_roots(uq, gain_q)
             j = n - lo
@@ -172,65 +165,55 @@ def control_mean_squares(x, y, tpt, center_freq, coef_b, coef_a, gain, out):
 
 
 @njit(nogil=True, cache=True)
-def front_block(
-    x,
-    y,
-    lo,
-    hi,
-    state,
-    tpt,
-    center_freq,
-    ctrl_b,
-    ctrl_a,
-    ctrl_gain,
-    x_b,
-    x_a,
-    x_gain,
-    y_b,
-    y_a,
-    y_gain,
-    env_x,
-    bm_x,
-    env_y,
-    bm_y,
-    ctrl_x,
-    ctrl_y,
-):
-    """Gammatone stage of both signals for samples lo..hi.
+def front_block(signals, lo, hi, state, filters, out, ctrl):
+    """Gammatone stage of both signals (x, y) for samples lo..hi.
 
-    Writes envelope and BM motion of the level-adjusted filter (uncompressed) and
-    ``max(control envelope, 1e-30)`` into the block buffers ``ctrl_*``. Returns the
-    block's pairwise sums of squared envelopes (for ``np.mean(env**2)``).
+    ``filters`` = (tpt, center_freq, control, main x, main y), each filter (b, a,
+    gain). Writes envelope and BM motion of the level-adjusted filter
+    (uncompressed) into ``out`` = (env_x, bm_x, env_y, bm_y) and ``max(control
+    envelope, 1e-30)`` into the block buffers ``ctrl`` = (ctrl_x, ctrl_y). Returns
+    the block's pairwise sums of squared envelopes (for ``np.mean(env**2)``).
     """
+    x, y = signals
+    tpt, center_freq, ctrl_filter, x_filter, y_filter = filters
+    ctrl_b, ctrl_a, ctrl_gain = ctrl_filter
+    x_b, x_a, x_gain = x_filter
+    y_b, y_a, y_gain = y_filter
+    env_x, bm_x, env_y, bm_y = out
+    ctrl_x, ctrl_y = ctrl
     cos_n = np.cos(tpt * center_freq)
     sin_n = np.sin(tpt * center_freq)
     cos_v = V.splat(cos_n)
     sin_v = V.make(sin_n, -sin_n, sin_n, -sin_n, sin_n, -sin_n, sin_n, -sin_n)
-    b0 = _four_filters(ctrl_b, x_b, ctrl_b, y_b, 0)
-    b1 = _four_filters(ctrl_b, x_b, ctrl_b, y_b, 1)
-    b2 = _four_filters(ctrl_b, x_b, ctrl_b, y_b, 2)
-    b3 = _four_filters(ctrl_b, x_b, ctrl_b, y_b, 3)
-    b4 = _four_filters(ctrl_b, x_b, ctrl_b, y_b, 4)
-    a1 = _four_filters(ctrl_a, x_a, ctrl_a, y_a, 1)
-    a2 = _four_filters(ctrl_a, x_a, ctrl_a, y_a, 2)
-    a3 = _four_filters(ctrl_a, x_a, ctrl_a, y_a, 3)
-    a4 = _four_filters(ctrl_a, x_a, ctrl_a, y_a, 4)
+    b = (
+        _four_filters(ctrl_b, x_b, ctrl_b, y_b, 0),
+        _four_filters(ctrl_b, x_b, ctrl_b, y_b, 1),
+        _four_filters(ctrl_b, x_b, ctrl_b, y_b, 2),
+        _four_filters(ctrl_b, x_b, ctrl_b, y_b, 3),
+        _four_filters(ctrl_b, x_b, ctrl_b, y_b, 4),
+    )
+    a = (
+        _four_filters(ctrl_a, x_a, ctrl_a, y_a, 1),
+        _four_filters(ctrl_a, x_a, ctrl_a, y_a, 2),
+        _four_filters(ctrl_a, x_a, ctrl_a, y_a, 3),
+        _four_filters(ctrl_a, x_a, ctrl_a, y_a, 4),
+    )
     gains = V.make(ctrl_gain, x_gain, ctrl_gain, y_gain, 1.0, x_gain, 1.0, y_gain)
     cold = state[_COS]
     sold = state[_SIN]
     osc = V.make(cold, sold, cold, sold, cold, sold, cold, sold)
-    z0 = V.load(state, _FILTER)
-    z1 = V.load(state, _FILTER + 8)
-    z2 = V.load(state, _FILTER + 16)
-    z3 = V.load(state, _FILTER + 24)
+    z = (
+        V.load(state, _FILTER),
+        V.load(state, _FILTER + 8),
+        V.load(state, _FILTER + 16),
+        V.load(state, _FILTER + 24),
+    )
     for n in range(lo, hi):
         if n > 0:
             osc = _oscillator_step(osc, cos_v, sin_v)
         j = n - lo
         xy = V.shuffle(V.splat(x[n]), V.splat(y[n]), _X_THEN_Y)
-        u, z0, z1, z2, z3 = _section4(
-            V.mul(xy, osc), z0, z1, z2, z3, b0, b1, b2, b3, b4, a1, a2, a3, a4
-        )
+        u, z = _section4(V.mul(xy, osc), z, b, a)
         # (re*re + im*im) and (re*cos + im*sin) of each lane pair, then the roots
         # of the first four: every output times its filter's gain.
         squares = V.mul(u, u)
@@ -249,8 +232,8 @@ def front_block(
         bm_y[n] = V.get(out, _BM_Y)
     state[_COS] = V.get(osc, 0)
     state[_SIN] = V.get(osc, 1)
-    V.store(state, _FILTER, z0)
-    V.store(state, _FILTER + 8, z1)
-    V.store(state, _FILTER + 16, z2)
-    V.store(state, _FILTER + 24, z3)
+    V.store(state, _FILTER, z[0])
+    V.store(state, _FILTER + 8, z[1])
+    V.store(state, _FILTER + 16, z[2])
+    V.store(state, _FILTER + 24, z[3])
     return _pairwise(env_x, lo, hi - lo, True), _pairwise(env_y, lo, hi - lo, True)

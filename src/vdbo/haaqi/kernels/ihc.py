@@ -11,8 +11,8 @@ from vdbo.haaqi.kernels.state import _IHC_X, _IHC_Y, SMALL
 
 
 @njit(nogil=True, cache=True)
-def sl_log_libm(env, lo, n, floor, out):
-    """Fast path: ``log10(env + 1e-30)``, or -inf where the dB SL is certainly < 0.
+def sl_log_fused(env, lo, n, floor, out):
+    """Fused path: ``log10(env + 1e-30)``, or -inf where the dB SL is surely < 0.
 
     -inf then yields exactly the official clipped value 0 in `back_block`.
     """
@@ -24,7 +24,7 @@ def sl_log_libm(env, lo, n, floor, out):
 @njit(nogil=True, cache=True)
 def gather_audible(env, lo, n, floor, out, dense, index):
     """Block path: -inf in ``out`` where the dB SL is certainly < 0 (as
-    `sl_log_libm`); ``env + 1e-30`` of the others gathered into ``dense``
+    `sl_log_fused`); ``env + 1e-30`` of the others gathered into ``dense``
     (positions in ``index``) for numpy's log10. Returns their count."""
     m = 0
     for j in range(n):  # branch-free: the gathered ones are overwritten later
@@ -60,29 +60,19 @@ def _ihc_constants(freq_sample):
 
 
 @njit(nogil=True, cache=True)
-def back_block(
-    env_x,
-    bm_x,
-    env_y,
-    bm_y,
-    lo,
-    n,
-    log_x,
-    log_y,
-    level_x,
-    level_y,
-    state,
-    freq_sample,
-    noise_x,
-    noise_y,
-    noise_gain,
-):
+def back_block(bands, lo, n, logs, ihc, state, noise):
     """dB SL conversion, IHC adaptation and threshold noise of a block, in place.
 
-    ``eb.envelope_sl`` (level = level1 - IHC attenuation; ``log_*`` = log10 of the
-    envelope + 1e-30), ``eb.inner_hair_cell_adaptation`` (states carried), and
-    ``eb.basilar_membrane_add_noise`` (``bm + gain * noise``), both signals.
+    ``eb.envelope_sl`` (``ihc`` = (level_x, level_y, freq_sample, noise_gain),
+    level = level1 - IHC attenuation; ``logs`` = log10 of each envelope + 1e-30),
+    ``eb.inner_hair_cell_adaptation`` (states carried), and
+    ``eb.basilar_membrane_add_noise`` (``bm + noise_gain * noise``) of both signals'
+    ``bands`` = (env_x, bm_x, env_y, bm_y).
     """
+    env_x, bm_x, env_y, bm_y = bands
+    log_x, log_y = logs
+    level_x, level_y, freq_sample, noise_gain = ihc
+    noise_x, noise_y = noise
     r_2, p1, p2, denom, a11, a12, a21, a22, r_1_inv = _ihc_constants(freq_sample)
     vx1 = state[_IHC_X]
     vx2 = state[_IHC_X + 1]

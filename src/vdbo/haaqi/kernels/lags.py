@@ -211,8 +211,9 @@ def approximate_lags(xe, ye, length, maxlag, wide, out):
 
 
 @njit(nogil=True, cache=True)
-def _exact_max_abs_lag(px, py, length, corr_norm, maxlag, ddot_ptr, ddot_bits):
+def _exact_max_abs_lag(px, py, length, corr_norm, maxlag, ddot):
     """``np.max(np.abs(lags * corr_norm))`` with every lag a BLAS ddot."""
+    ddot_ptr, ddot_bits = ddot
     best = -np.inf
     for t in range(2 * maxlag + 1):
         c = lag_dot(px, py, length, length - 1 - maxlag + t, ddot_ptr, ddot_bits)
@@ -224,11 +225,13 @@ def _exact_max_abs_lag(px, py, length, corr_norm, maxlag, ddot_ptr, ddot_bits):
 
 
 @njit(nogil=True, cache=True)
-def max_abs_lag_in_buffers(
-    xe, ye, length, sumsq_x, sumsq_y, corr_norm, maxlag, ddot_ptr, ddot_bits, work
-):
-    """(`max_abs_lag`, number of ddot calls) of the segments in `lag_buffers`;
-    ``sumsq_x``, ``sumsq_y``: their sums of squares (any rounding order)."""
+def max_abs_lag_in_buffers(buffers, length, sumsq, corr_norm, maxlag, ddot):
+    """(`max_abs_lag`, number of ddot calls) of the segments in ``buffers`` = (xe,
+    ye, work) of `lag_buffers`; ``sumsq`` = their sums of squares (any rounding
+    order); ``ddot`` = numpy's BLAS ddot (address, bits)."""
+    xe, ye, work = buffers
+    sumsq_x, sumsq_y = sumsq
+    ddot_ptr, ddot_bits = ddot
     nlags = 2 * maxlag + 1
     px = xe.ctypes.data + 8 * (2 * maxlag)
     py = ye.ctypes.data + 8 * maxlag
@@ -238,9 +241,7 @@ def max_abs_lag_in_buffers(
         and sumsq_x <= SUMSQ_MAX
         and sumsq_y <= SUMSQ_MAX
     ):  # also every NaN
-        best = _exact_max_abs_lag(
-            px, py, length, corr_norm, maxlag, ddot_ptr, ddot_bits
-        )
+        best = _exact_max_abs_lag(px, py, length, corr_norm, maxlag, ddot)
         return best, nlags
     approx = work[0]
     value = work[1]
@@ -256,9 +257,7 @@ def max_abs_lag_in_buffers(
         w = abs(approx[t]) * k
         m = 4.0 * (dot_error * k) + (8.0 * U) * w + TINY
         if not (w + m < np.inf):  # also NaN: a huge or NaN normalisation
-            best = _exact_max_abs_lag(
-                px, py, length, corr_norm, maxlag, ddot_ptr, ddot_bits
-            )
+            best = _exact_max_abs_lag(px, py, length, corr_norm, maxlag, ddot)
             return best, nlags
         value[t] = w
         margin[t] = m
@@ -301,15 +300,7 @@ def max_abs_lag(x, y, corr_norm, maxlag, ddot_ptr, ddot_bits):
     for j in range(length):
         xe[2 * maxlag + j] = x[j]
         ye[maxlag + j] = y[j]
+    sumsq = (np.sum(x * x), np.sum(y * y))
     return max_abs_lag_in_buffers(
-        xe,
-        ye,
-        length,
-        np.sum(x * x),
-        np.sum(y * y),
-        corr_norm,
-        maxlag,
-        ddot_ptr,
-        ddot_bits,
-        work,
+        (xe, ye, work), length, sumsq, corr_norm, maxlag, (ddot_ptr, ddot_bits)
     )

@@ -1,9 +1,9 @@
 """The C library's ``log10`` and ``10 ** v`` on a block, in place.
 
-The fused ``*_libm`` kernels call these same functions inline. Run between the
-blocks of `vdbo.haaqi.ear_model`'s block path instead of numpy's, they let the fused
-kernels be checked against the block path on every host, whichever ``log10``/``pow``
-numpy itself uses.
+The fused path's ``*_fused`` kernels call these same functions inline. Run on the
+block path instead of numpy's (route `bands.BLOCK_LIBM`), they let the fused kernels
+be checked against the block path on every host, whichever ``log10``/``pow`` numpy
+itself uses.
 """
 
 from __future__ import annotations

@@ -28,14 +28,14 @@ def _gain_db(log_control, p):
 
 @njit(nogil=True, cache=True)
 def compress_gain_db(control, n, p):
-    """Compat path, given ``log10`` of the control block: gain in dB/20, in place."""
+    """Block path, given ``log10`` of the control block: gain in dB/20, in place."""
     for j in range(n):
         control[j] = _gain_db(control[j], p)
 
 
 @njit(nogil=True, cache=True)
-def compress_gain_libm(control, n, p, ten):
-    """Fast path: control block to linear compression gain, in place.
+def compress_gain_fused(control, n, p, ten):
+    """Fused path: control block to linear compression gain, in place.
 
     Levels certainly outside the compressor's knees (1e-9 relative margin, far above
     log10 rounding) are clipped without evaluating log10 or pow: the clipped value,
@@ -56,7 +56,7 @@ def gather_compressive(control, n, p, clipped_gains, dense, index):
     """Block path: samples surely outside the knees get their gain in place
     (``clipped_gains`` = numpy's gain of the lower / upper clipped level); the
     others are gathered into ``dense`` (positions in ``index``) for numpy's log10
-    and power. Returns their count. Same margins as `compress_gain_libm`."""
+    and power. Returns their count. Same margins as `compress_gain_fused`."""
     m = 0
     low_gain, high_gain = clipped_gains[0], clipped_gains[1]
     for j in range(n):  # branch-free: the gathered ones are overwritten later
@@ -84,12 +84,14 @@ def knee_gains(p, ten):
 
 
 @njit(nogil=True, cache=True)
-def gain_filter_apply(
-    gain_x, gain_y, n, lo, state, b0, b1, a1, env_x, bm_x, env_y, bm_y
-):  # fmt: skip
-    """First-order ``lfilter`` of each signal's gain (states carried), then scale
-    its envelope and BM motion. Both signals in one loop: two independent
-    recursions, so each one's latency hides the other's."""
+def gain_filter_apply(gains, n, lo, state, lowpass, out):
+    """First-order ``lfilter`` (``lowpass`` = (b0, b1, a1)) of each signal's gain
+    block (``gains`` = (x, y); states carried), then scale its envelope and BM
+    motion (``out`` = (env_x, bm_x, env_y, bm_y)). Both signals in one loop: two
+    independent recursions, so each one's latency hides the other's."""
+    gain_x, gain_y = gains
+    b0, b1, a1 = lowpass
+    env_x, bm_x, env_y, bm_y = out
     zx = state[_LP_X]
     zy = state[_LP_Y]
     for j in range(n):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+from numba import njit
 
 SMALL = 1e-30
 # numpy reduces contiguous arrays in blocks of its buffer size (np.getbufsize());
@@ -19,7 +20,8 @@ _IHC_X, _IHC_Y = 36, 38  # IHC adaptation (v1, v2) each
 STATE_SIZE = 40
 
 
-def new_state() -> np.ndarray:
+@njit(nogil=True, cache=True)
+def new_state():
     state = np.zeros(STATE_SIZE)
     state[_COS] = 1.0
     return state
