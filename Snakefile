@@ -1,6 +1,9 @@
 # vdbo: Cadenza CAD1 Task 1 as a Snakemake workflow.
-# separate (per song) -> enhance (per listener) -> encode (FLAC) -> score (HAAQI)
-# -> aggregate. See README.md.
+# data -> (train) -> separate (per song) -> enhance (per listener) -> encode (FLAC)
+# -> score (HAAQI; verify_scores re-checks the fast engine) -> aggregate -> summary,
+# with remixes (remix, remix_haaqi), received submissions (score_submission), the
+# comparisons, the listening pages and the report beside them: one rules file each,
+# included below. See README.md.
 
 from snakemake.utils import min_version
 

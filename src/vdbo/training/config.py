@@ -27,8 +27,6 @@ workflow/schemas/config.schema.yaml."""
 DEFAULTS: dict[str, Any] = schema.defaults(SETTINGS_SCHEMA)
 """Demo-sized defaults (real sizes: see the schema's description of ``settings``)."""
 
-ARCHITECTURES = tuple(SETTINGS_SCHEMA["properties"]["architecture"]["enum"])
-
 _NOT_IN_HASH = ("device", "threads", "log_interval_seconds")
 """Settings that change how fast a run goes, not what it learns."""
 
