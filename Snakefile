@@ -13,7 +13,7 @@ min_version("9.0")
 # One config story (config/README.md): a config file means exactly what it says. The
 # demo config is read only when no --configfile is given, so plain `snakemake --cores N`
 # runs the demo and a real-data config never inherits its separators or models; the
-# schema (workflow/schemas/config.schema.yaml) fills in every key a config leaves out.
+# schema (src/vdbo/schemas/config.schema.yaml) fills in every key a config leaves out.
 if not workflow.overwrite_configfiles:
 
     configfile: "config/config.yaml"

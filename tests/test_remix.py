@@ -27,6 +27,7 @@ from vdbo.remix import (
 from vdbo.remix.audiogram_rule import AudiogramRule, ear_gains_db
 from vdbo.remix.limiter import limiter_gain
 from vdbo.remix.stem_keys import stem_channels
+from vdbo.schemas import CONFIG_SCHEMA
 
 RATE = 44100
 CFS = [250, 500, 1000, 2000, 3000, 4000, 6000, 8000]
@@ -498,9 +499,7 @@ def test_schema_gain_limit_is_max_gain_db():
 
     from vdbo.remix.stem_keys import MAX_GAIN_DB
 
-    schema = yaml.safe_load(
-        (Path(__file__).parents[1] / "workflow/schemas/config.schema.yaml").read_text()
-    )
+    schema = yaml.safe_load(CONFIG_SCHEMA.read_text())
     strategy = schema["properties"]["remix"]["properties"]["strategies"]
     gains = strategy["additionalProperties"]["properties"]["gains_db"]["properties"]
     for stem in STEMS:
