@@ -11,7 +11,7 @@ if DATA["build_demo"]:
 
     rule demo_data:
         input:
-            listeners=Path(workflow.basedir) / DATA["demo_listeners_source"],
+            listeners=REPO_ROOT / DATA["demo_listeners_source"],
         output:
             songs=ROOT / "metadata/musdb18.valid.json",
             train_songs=ROOT / "metadata/musdb18.train.json",

@@ -1,4 +1,4 @@
-# Finished systems scored as they are (README, "Bring your own system"): an enhanced
+# Finished systems scored as they are (docs/bring-your-own.md): an enhanced
 # folder in the official layout or a CAD1 submission zip is checked (and a zip safely
 # extracted) once, then each pair is scored by the official evaluation. Their score
 # tables join the separators' in the summary.

@@ -9,10 +9,13 @@ from pathlib import Path
 from snakemake.io import is_flagged
 from snakemake.utils import validate
 
+# The repository root: this file lives in workflow/rules/common/ (whichever Snakefile,
+# the root one or workflow/Snakefile, a run starts from).
+REPO_ROOT = Path(workflow.current_basedir).parents[2]
 # The workflow's logic lives in the `vdbo` package next to it (src/): make it
 # importable here and in every job, also where the package is not installed
 # (conda envs, cluster nodes).
-VDBO_SRC = str(Path(workflow.basedir) / "src")
+VDBO_SRC = str(REPO_ROOT / "src")
 sys.path.insert(0, VDBO_SRC)
 os.environ["PYTHONPATH"] = os.pathsep.join(
     p for p in (VDBO_SRC, os.environ.get("PYTHONPATH")) if p
@@ -119,7 +122,7 @@ def listeners():
     if DATA["build_demo"] and not data_path("listeners").exists():
         from vdbo.demo.metadata import select_listeners
 
-        source = Path(workflow.basedir) / DATA["demo_listeners_source"]
+        source = REPO_ROOT / DATA["demo_listeners_source"]
         listed = select_listeners(source)["valid"]
     else:
         listed = metadata.load_listeners(data_path("listeners"))
