@@ -132,7 +132,9 @@ def write_config(path: Path, data_root: Path) -> Path:
     config["data"]["root"] = str(data_root)
     config["separators"] = {SEPARATOR: config["separators"][SEPARATOR]}
     config.setdefault("scoring", {})["engine"] = "fast"
-    schema = (REPO / "workflow/schemas/config.schema.yaml").read_text()
+    from vdbo.schemas import CONFIG_SCHEMA
+
+    schema = CONFIG_SCHEMA.read_text()
     if re.search(r"^      verify_pairs:", schema, re.M):
         # The official re-scoring of a sample is measured apart (one call here).
         config["scoring"]["verify_pairs"] = 0

@@ -12,9 +12,10 @@ from vdbo import remix, training
 from vdbo.config_check import config_problems
 from vdbo.core import schema
 from vdbo.core.errors import InputError
+from vdbo.schemas import CONFIG_SCHEMA
 
 REPO = Path(__file__).resolve().parents[1]
-SCHEMA = REPO / "workflow/schemas/config.schema.yaml"
+SCHEMA = CONFIG_SCHEMA
 
 
 def test_shipped_configs_are_valid():

@@ -13,6 +13,7 @@ from workflow_runner import snakemake, write_config
 
 from vdbo import STEMS, TRACK_FILES, preflight
 from vdbo.core.errors import InputError
+from vdbo.separation.kinds import Weights
 
 RATE = 44100
 SONG = "Song A"
@@ -76,14 +77,14 @@ def test_segment_past_the_end(track):
 
 
 def test_missing_weights_offline_and_online(tmp_path):
-    paths, urls = {"m": tmp_path / "w.pt"}, {"m": "https://example.org/w.pt"}
-    [error], notes = preflight.missing_weights(paths, urls, "HDEMUCS", online=False)
+    weights = Weights("HDEMUCS", {"m": (tmp_path / "w.pt", "https://example.org/w.pt")})
+    [error], notes = preflight.missing_weights(weights, online=False)
     assert str(tmp_path / "w.pt") in str(error) and "https://example.org" in str(error)
     assert notes == []
-    errors, [note] = preflight.missing_weights(paths, urls, "HDEMUCS", online=True)
+    errors, [note] = preflight.missing_weights(weights, online=True)
     assert errors == [] and "download" in note
     (tmp_path / "w.pt").write_bytes(b"x")
-    assert preflight.missing_weights(paths, urls, "HDEMUCS", online=False) == ([], [])
+    assert preflight.missing_weights(weights, online=False) == ([], [])
 
 
 def test_report_raises_one_error_listing_all(track):

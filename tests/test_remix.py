@@ -14,7 +14,7 @@ from scipy.signal import resample_poly
 
 from vdbo import SIDES, STEMS
 from vdbo.core.errors import InputError
-from vdbo.evaluation.remix_scores import remix_haaqi
+from vdbo.evaluation.remix_scores import remix_haaqi_and_levels
 from vdbo.remix import (
     STRATEGIES,
     copy_official_remix,
@@ -27,6 +27,7 @@ from vdbo.remix import (
 from vdbo.remix.audiogram_rule import AudiogramRule, ear_gains_db
 from vdbo.remix.limiter import limiter_gain
 from vdbo.remix.stem_keys import stem_channels
+from vdbo.schemas import CONFIG_SCHEMA
 
 RATE = 44100
 CFS = [250, 500, 1000, 2000, 3000, 4000, 6000, 8000]
@@ -452,9 +453,14 @@ def test_remix_haaqi_prefers_the_balance_it_was_asked_for(tmp_path):
     signal, gains = remix(stems, near_normal, config)
     write_remix(signal, tmp_path / "r.flac", config, gains)
     heard, rate = read_flac_signal(tmp_path / "r.flac")
-    matched = remix_haaqi(heard, int(rate), reference, gains, near_normal, seed=1)
+    rate = int(rate)
+    matched, _ = remix_haaqi_and_levels(
+        heard, rate, reference, gains, near_normal, seed=1
+    )
     unity = dict.fromkeys(gains, 0.0)
-    mismatched = remix_haaqi(heard, int(rate), reference, unity, near_normal, seed=1)
+    mismatched, _ = remix_haaqi_and_levels(
+        heard, rate, reference, unity, near_normal, seed=1
+    )
     assert 0.0 < mismatched["mean"] < matched["mean"] <= 1.0
     assert matched["mean"] == pytest.approx((matched["left"] + matched["right"]) / 2)
 
@@ -469,7 +475,7 @@ def test_remix_haaqi_takes_another_engine_and_a_segment():
         calls.append(kwargs)
         return 0.5
 
-    scores = remix_haaqi(
+    scores, _ = remix_haaqi_and_levels(
         signal, RATE, reference, gains, ears, segment=(0.5, 1.5), compute_haaqi=engine
     )
     assert scores == {"left": 0.5, "right": 0.5, "mean": 0.5}
@@ -477,7 +483,7 @@ def test_remix_haaqi_takes_another_engine_and_a_segment():
     assert [len(c["reference_signal"]) for c in calls] == [24000, 24000]
     assert [list(c["audiogram"]) for c in calls] == [[10] * 8, [50] * 8]
     with pytest.raises(InputError, match="segment"):
-        remix_haaqi(
+        remix_haaqi_and_levels(
             signal,
             RATE,
             reference,
@@ -493,9 +499,7 @@ def test_schema_gain_limit_is_max_gain_db():
 
     from vdbo.remix.stem_keys import MAX_GAIN_DB
 
-    schema = yaml.safe_load(
-        (Path(__file__).parents[1] / "workflow/schemas/config.schema.yaml").read_text()
-    )
+    schema = yaml.safe_load(CONFIG_SCHEMA.read_text())
     strategy = schema["properties"]["remix"]["properties"]["strategies"]
     gains = strategy["additionalProperties"]["properties"]["gains_db"]["properties"]
     for stem in STEMS:

@@ -17,13 +17,14 @@ from vdbo.core import layout
 from vdbo.core.errors import InputError
 from vdbo.enhancement.encoding import write_stems
 from vdbo.evaluation.aggregate import summarise
+from vdbo.evaluation.engines import FAST
 from vdbo.evaluation.pairs import (
+    SilentSkip,
     reference_levels,
     score_pair_checked,
-    skipping_silent_references,
     write_pair_scores,
 )
-from vdbo.evaluation.remix_scores import remix_haaqi
+from vdbo.evaluation.remix_scores import remix_haaqi_and_levels
 from vdbo.evaluation.verification import verify_against
 
 SONG = "Bach's Chorale - No Drums & All"
@@ -73,10 +74,10 @@ def _pair(tmp_path, seconds=1.0, silence=None):
     return data / "audio/musdb18hq"
 
 
-def _score(music, tmp_path, policy, segment=None, engine="fast"):
+def _score(music, tmp_path, policy, segment=None, compute_haaqi=None):
     return score_pair_checked(
-        SONG, "L0045", LISTENER, "test", music, tmp_path / "enh",
-        segment=segment, engine=engine, silent_reference=policy,
+        SONG, "L0045", LISTENER, "test", music, tmp_path / "enh", segment=segment,
+        compute_haaqi=compute_haaqi or FAST.compute_haaqi(), silent_reference=policy,
     )  # fmt: skip
 
 
@@ -165,55 +166,58 @@ def test_remix_haaqi_with_a_silent_side(caplog):
         return 0.5
 
     with pytest.raises(InputError) as err:
-        remix_haaqi(remix, 44100, stems, gains, LISTENER, compute_haaqi=engine,
-                    name="L0045_x_remix.flac (song 'x')")  # fmt: skip
+        remix_haaqi_and_levels(remix, 44100, stems, gains, LISTENER,
+                               compute_haaqi=engine,
+                               name="L0045_x_remix.flac (song 'x')")  # fmt: skip
     print(err.value)
     assert "silent (all samples zero) in the left ear" in str(err.value)
     assert "silent_reference: skip" in str(err.value) and not calls
     with caplog.at_level(logging.WARNING):
-        scores = remix_haaqi(remix, 44100, stems, gains, LISTENER,
-                             compute_haaqi=engine, silent_reference="skip")  # fmt: skip
+        scores, _ = remix_haaqi_and_levels(remix, 44100, stems, gains, LISTENER,
+                                           compute_haaqi=engine,
+                                           silent_reference="skip")  # fmt: skip
     print(caplog.text)
     assert math.isnan(scores["left"]) and scores["right"] == scores["mean"] == 0.5
     assert len(calls) == 1 and list(calls[0]["audiogram"]) == [20] * 8
 
 
-def test_skipping_keeps_the_chosen_engine_for_the_other_calls():
-    """The skip wraps the compute_haaqi the evaluation calls at that moment (the fast
-    engine under ``evaluation_calls``), not pyclarity's own."""
-    from vdbo.core.official import BASELINE_EVALUATE, evaluate_function, replaced
+def test_skipping_wraps_the_chosen_engine_once():
+    """The skip is a wrapper around the engine's function, built once and handed to
+    the official evaluation; nothing reads the official namespace back."""
+    from vdbo.core.official import evaluate_function
+    from vdbo.evaluation.engines import evaluation_calls
 
-    original = evaluate_function("compute_haaqi")  # pyclarity's, resolved first
+    original = evaluate_function("compute_haaqi")  # pyclarity's
     calls = []
 
     def engine(**kwargs):
         calls.append(kwargs)
         return 0.5
 
-    with replaced(BASELINE_EVALUATE, "compute_haaqi", engine):
-        with skipping_silent_references(["left_bass"]):
-            wrapper = evaluate_function("compute_haaqi")
-            assert math.isnan(wrapper(level1=-math.inf))
-            assert wrapper(level1=65.0) == 0.5
-        assert evaluate_function("compute_haaqi") is engine
+    wrapper = SilentSkip(engine, ["left_bass"])
+    with evaluation_calls(wrapper):
+        called = evaluate_function("_evaluate_song_listener").__globals__
+        assert called["compute_haaqi"] is wrapper
     assert evaluate_function("compute_haaqi") is original
+    assert math.isnan(wrapper(level1=-math.inf))
+    assert wrapper(level1=65.0) == 0.5
     assert calls == [{"level1": 65.0}]
+    wrapper.check()  # one skip, as expected
+    with pytest.raises(RuntimeError, match="skipped 0 HAAQI calls, expected 1"):
+        SilentSkip(engine, ["left_bass"]).check()
 
 
-def test_a_nan_that_is_not_a_declared_skip_is_never_written(tmp_path, monkeypatch):
+def test_a_nan_that_is_not_a_declared_skip_is_never_written(tmp_path):
     """A cell is a number or a skip by the silence policy: anything else stops the
     pair before its CSV is written, naming the pair and the cells."""
-    from vdbo.evaluation.engines import ENGINES, Engine
     from vdbo.evaluation.silence import NotAScore
 
     def broken(**kwargs):
         return math.nan if kwargs["audiogram"][0] >= 0 else 0.5
 
-    engine = Engine("broken", lambda: broken, ENGINES["fast"].cost, threaded=False)
-    monkeypatch.setitem(ENGINES, "broken", engine)
     music = _pair(tmp_path, silence={})
     with pytest.raises(NotAScore) as err:
-        _score(music, tmp_path, "skip", engine="broken")
+        _score(music, tmp_path, "skip", compute_haaqi=broken)
     message = str(err.value)
     assert f"song {SONG!r}, listener 'L0045'" in message
     assert "drums (left ear) = nan" in message and "not a score" in message

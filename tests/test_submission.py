@@ -15,9 +15,9 @@ from vdbo.core import metadata
 from vdbo.core.errors import InputError
 from vdbo.enhancement.encoding import crop
 from vdbo.enhancement.submission import check_contents, pack
+from vdbo.schemas import CONFIG_SCHEMA
 
-REPO = Path(__file__).resolve().parents[1]
-SCHEMA = REPO / "workflow/schemas/config.schema.yaml"
+SCHEMA = CONFIG_SCHEMA
 
 
 def test_test_segments_read_both_kinds(tmp_path):

@@ -27,6 +27,7 @@ from vdbo import MUSDB_SAMPLE_RATE, SIDES
 from vdbo.core.audio_io import PCM, require_track_file, truncation_error, wav_header
 from vdbo.core.errors import InputError
 from vdbo.evaluation.silence import apply_policy, scored_range
+from vdbo.separation.kinds import Weights, get_kind
 
 CHUNK_FRAMES = MUSDB_SAMPLE_RATE
 """Frames read at a time while looking for the first sound of a channel."""
@@ -187,21 +188,44 @@ def silent_channels(path: str | Path, start: int, end: int) -> list[int]:
     return sorted(silent)
 
 
+def separator_weights(specs: Iterable[dict], report: Report, online=None) -> Report:
+    """The pretrained weights that the separators ``specs`` (config entries) load,
+    missing from their caches, as each kind declares them
+    (:attr:`vdbo.separation.kinds.SeparatorKind.weights`). ``online(url)``: whether
+    a job could download them (default :func:`reachable`)."""
+    online = online or reachable
+    wanted = {}
+    for spec in specs:
+        kind = get_kind(spec["kind"])
+        for weights in kind.weights(spec) if kind.weights else []:
+            wanted.setdefault(weights.what, weights)
+    for weights in wanted.values():
+        if all(Path(path).is_file() for path, _ in weights.files.values()):
+            continue
+        url = next(iter(weights.files.values()))[1]
+        errors, notes = missing_weights(weights, online(url))
+        report.errors += errors
+        report.notes += notes
+    return report
+
+
 def missing_weights(
-    paths: dict[str, Path], urls: dict[str, str], what: str, online: bool
+    weights: Weights, online: bool
 ) -> tuple[list[InputError], list[str]]:
     """Pretrained weights absent from the cache: errors when offline (the job
     would fail), notes when the job can download them."""
-    absent = {k: Path(p) for k, p in paths.items() if not Path(p).is_file()}
+    what = weights.what
+    absent = {k: (Path(p), u) for k, (p, u) in weights.files.items()}
+    absent = {k: pu for k, pu in absent.items() if not pu[0].is_file()}
     if not absent:
         return [], []
-    listing = "; ".join(f"download {urls[k]} to {p}" for k, p in absent.items())
+    listing = "; ".join(f"download {url} to {path}" for path, url in absent.values())
     if online:
         return [], [f"{what} weights are not cached; its jobs will download them"]
     error = InputError(
-        next(iter(absent.values())),
+        next(iter(absent.values()))[0],
         f"{what} weights are not cached and this machine cannot reach "
-        f"{urlparse(next(iter(urls.values()))).hostname}",
+        f"{urlparse(next(iter(absent.values()))[1]).hostname}",
         f"on a machine with internet run the workflow once, or {listing} (set "
         "TORCH_HOME to use another cache folder)",
     )

@@ -45,6 +45,7 @@ rule score_submission:
         csv="results/scores/{submission}/{listener}/{song}.csv",
         checks="results/scores/{submission}/{listener}/{song}.checks.json",
     params:
+        mode="submission",
         haaqi=haaqi_settings(segment=submission_segment, cropped=submission_cropped),
         stems=submission_stems,
     wildcard_constraints:

@@ -57,6 +57,7 @@ rule remix_haaqi:
     output:
         "results/remix/{strategy}/{separator}/{listener}/{song}/{listener}_{song}_remix_haaqi.json",
     params:
+        mode="remix",
         haaqi=haaqi_settings(cropped=lambda w: False),
     log:
         "results/logs/remix_haaqi/{strategy}/{separator}/{listener}/{song}.log",

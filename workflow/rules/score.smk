@@ -1,8 +1,9 @@
 # HAAQI scoring by the official CAD1 evaluation (pyclarity 0.3.4), per pair, then
 # aggregation into the official CSV per separator and a summary across separators.
 # Every HAAQI rule (score, verify_scores here, remix_haaqi, score_submission) is one
-# job kind: params.haaqi, threads and resources from the helpers below, and the one
-# script workflow/scripts/haaqi.py (vdbo.evaluation.job).
+# job kind: params.haaqi, threads and resources from common/score.smk, params.mode
+# naming what it scores, and the one script workflow/scripts/haaqi.py
+# (vdbo.evaluation.job).
 
 
 include: "common/score.smk"
@@ -22,6 +23,7 @@ rule score:
         csv="results/scores/{separator}/{listener}/{song}.csv",
         checks="results/scores/{separator}/{listener}/{song}.checks.json",
     params:
+        mode="pair",
         haaqi=haaqi_settings(),
     log:
         "results/logs/score/{separator}/{listener}/{song}.log",
@@ -45,6 +47,7 @@ rule verify_scores:
     output:
         "results/scores/verified/{separator}/{listener}/{song}.csv",
     params:
+        mode="verify",
         haaqi=haaqi_settings(engine="official"),
     log:
         "results/logs/verify_scores/{separator}/{listener}/{song}.log",
@@ -94,7 +97,7 @@ rule summary:
         verification="results/verification.txt",
     params:
         separators=scored_systems(),
-        engine=config["scoring"]["engine"],
+        engine=scoring_engine().name,
         pairs=len(enabled_separators()) * len(pairs()),
         remix_keys=lambda w: remix_table_keys(),
     log:

@@ -9,8 +9,7 @@ rule separate:
     input:
         mixture=track_file("mixture"),
         references=separator_references,
-        checkpoint=trained_checkpoint,
-        external=external_separator_inputs,
+        external=separator_inputs,
     output:
         "results/separated/{separator}/{song}.npz",
     params:

@@ -2,7 +2,7 @@
 
 The official recipes index these files without checks; a typo there surfaces hours
 later as a KeyError, a NaN audiogram level as a NaN score. Here each file is checked
-against its JSON schema (``workflow/schemas/{songs,listeners,segments}.schema.yaml``)
+against its JSON schema (``vdbo/schemas/{songs,listeners,segments}.schema.yaml``)
 and then for what a schema cannot state (finite numbers, increasing frequencies,
 names safe as folder names); every problem names the file, the entry and the field,
 and says what is allowed.
@@ -24,8 +24,8 @@ from typing import Any
 from vdbo import HAAQI_AUDIOGRAM_FREQUENCIES
 from vdbo.core import names
 from vdbo.core.errors import InputError
+from vdbo.schemas import metadata_schema
 
-SCHEMAS_DIR = Path(__file__).resolve().parents[3] / "workflow" / "schemas"
 LISTENER_KEYS = ("audiogram_cfs", "audiogram_levels_l", "audiogram_levels_r")
 LEVEL_KEYS = {"left": "audiogram_levels_l", "right": "audiogram_levels_r"}
 LISTENER_EXAMPLE = (
@@ -46,7 +46,7 @@ def load_schema(kind: str) -> dict:
     import yaml
 
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    text = (SCHEMAS_DIR / f"{kind}.schema.yaml").read_text(encoding="utf-8")
+    text = metadata_schema(kind).read_text(encoding="utf-8")
     return yaml.load(text, Loader=loader)
 
 

@@ -1,4 +1,4 @@
-"""The config schema (workflow/schemas/config.schema.yaml) as the one home of config
+"""The config schema (vdbo/schemas/config.schema.yaml) as the one home of config
 keys, defaults and limits, for the code that takes a config section outside the
 workflow too (:mod:`vdbo.remix.config`, :mod:`vdbo.training.config`).
 
@@ -13,14 +13,14 @@ from __future__ import annotations
 import copy
 import functools
 import math
-from pathlib import Path
 from typing import Any
 
 import yaml
 
-SCHEMA_PATH = (
-    Path(__file__).resolve().parents[3] / "workflow" / "schemas" / "config.schema.yaml"
-)
+from vdbo.schemas import CONFIG_SCHEMA
+
+SCHEMA_PATH = CONFIG_SCHEMA
+"""Package data of vdbo (:mod:`vdbo.schemas`), which the workflow validates with."""
 
 
 @functools.cache

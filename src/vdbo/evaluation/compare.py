@@ -30,7 +30,6 @@ from vdbo.evaluation.aggregate import OFFICIAL_COLUMNS
 
 PAIR = ("song", "listener")
 OVERALL = "overall"
-SCOPES = ("overall", "stem", "band")
 COLUMNS = [
     "system_a",
     "system_b",

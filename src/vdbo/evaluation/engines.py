@@ -2,9 +2,11 @@
 
 ``official`` is pyclarity 0.3.4's ``compute_haaqi``; ``fast`` is :mod:`vdbo.haaqi`, the
 same numbers (and the same global random draws) at a fraction of the CPU and memory.
-Stem pairs, remixes, received submissions and the verification jobs all choose their
-engine here, and the official evaluation is made to call it in one place,
-:func:`evaluation_calls`.
+A scoring job looks its engine up here once (:func:`get_engine`, from
+``scoring.engine``), checks its memory with the engine's cost model and hands the
+engine's function (:meth:`Engine.compute_haaqi`) down: the pair and remix scorers take
+a function, never a name. The official evaluation is made to call that function in
+one place, :func:`evaluation_calls`.
 
 The cost model sizes scoring jobs so that a scheduler (local or SLURM) runs as many as
 fit, and no more: locally the profile's ``mem_mb`` caps the sum over running jobs, on
@@ -102,15 +104,17 @@ class Engine:
             )
 
 
-ENGINES = {
-    engine.name: engine
-    for engine in (
-        Engine("official", _official,
-               Cost(peak_mb=(329.0, 44.2), wall_s=(30.4, 11.28)), threaded=False),
-        Engine("fast", _fast,
-               Cost(peak_mb=(255.7, 1.85), wall_s=(-13.1, 3.569)), threaded=True),
-    )
-}  # fmt: skip
+OFFICIAL = Engine(
+    "official",
+    _official,
+    Cost(peak_mb=(329.0, 44.2), wall_s=(30.4, 11.28)),
+    threaded=False,
+)
+FAST = Engine(
+    "fast", _fast, Cost(peak_mb=(255.7, 1.85), wall_s=(-13.1, 3.569)), threaded=True
+)
+ENGINES = {engine.name: engine for engine in (OFFICIAL, FAST)}
+"""The values of ``scoring.engine``."""
 
 
 def get_engine(name: str) -> Engine:
@@ -127,7 +131,8 @@ def get_engine(name: str) -> Engine:
 
 @contextlib.contextmanager
 def evaluation_calls(compute_haaqi: Callable[..., float]) -> Iterator[None]:
-    """Within the block, the official CAD1 evaluation calls ``compute_haaqi``: the one
-    place where its ``compute_haaqi`` is swapped."""
+    """Within the block, the official CAD1 evaluation (``_evaluate_song_listener``)
+    calls ``compute_haaqi``: the one place where the function it calls is swapped.
+    Nothing reads the swapped function back: who needs it is handed it."""
     with replaced(BASELINE_EVALUATE, "compute_haaqi", compute_haaqi):
         yield

@@ -1,31 +1,35 @@
-"""The one HAAQI scoring job: every scoring rule (``score``, ``verify_scores``,
-``score_submission``, ``remix_haaqi``) runs ``workflow/scripts/haaqi.py``, which calls
-:func:`run`.
+"""The one HAAQI scoring job: every scoring rule runs ``workflow/scripts/haaqi.py``,
+which calls :func:`run`, and names what it scores in ``params.mode``:
 
-What a job scores follows from what its rule declares:
+* ``pair`` (rule ``score``): one pair's eight stem FLACs (input ``stems``), written
+  as the official CSV and the reference checks;
+* ``submission`` (rule ``score_submission``): the same, with the stems named by param
+  ``stems`` (they lie inside a received submission's checked folder);
+* ``verify`` (rule ``verify_scores``): the official engine re-scores a pair that the
+  fast one scored (input ``fast``); any difference stops the run;
+* ``remix`` (rule ``remix_haaqi``): a personalised remix (input ``flac``), HAAQI per
+  ear, written into its stats JSON.
 
-* input ``flac``: a personalised remix, HAAQI per ear, written into its stats JSON;
-* otherwise one pair's eight stem FLACs (input ``stems``, or param ``stems`` where
-  they lie inside a received submission's checked folder), written as the official
-  CSV and the reference checks; with input ``fast``, the official engine re-scores a
-  pair the fast one scored, and any difference stops the run.
-
-Its settings are the rule's ``params.haaqi`` (one definition for the four rules,
-``haaqi_settings`` in ``workflow/rules/score.smk``), and every job is sized and
-checked from the audio it actually scores (the segment, or the whole reference).
+Every mode starts the same way (:func:`start`): its settings are the rule's
+``params.haaqi`` (``haaqi_settings`` in ``workflow/rules/common/score.smk``), the
+engine is looked up once, the job is checked against its memory from the audio it
+actually scores (the segment, or the whole reference), and the engine's function is
+handed down to the pair or remix scorer.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from vdbo.core.atomic import write_text
 from vdbo.core.resources import audio_seconds, machine_memory_mb
 from vdbo.evaluation.engines import get_engine
 from vdbo.evaluation.pairs import (
+    PairResult,
     score_pair_files,
     write_pair_checks,
     write_pair_scores,
@@ -64,8 +68,18 @@ class Settings:
         return self.segment[1] - self.segment[0]
 
 
-def run(sm: Any) -> None:
-    """The body of a HAAQI scoring job (``sm``: the ``snakemake`` object)."""
+class Start(NamedTuple):
+    """What every mode of the job starts from."""
+
+    settings: Settings
+    references: list[Path]
+    compute_haaqi: Callable[..., float]
+    """The chosen engine's ``compute_haaqi``, bound to the job's threads."""
+
+
+def start(sm: Any) -> Start:
+    """Settings, the memory check and the engine's function (``sm``: the
+    ``snakemake`` object): the one place a job looks its engine up."""
     settings = Settings.from_params(sm.params.haaqi)
     references = [Path(p) for p in sm.input.references]
     engine = get_engine(settings.engine)
@@ -75,48 +89,90 @@ def run(sm: Any) -> None:
         sm.rule,
         machine_memory_mb(),
     )
-    declared = set(sm.input.keys())
-    options = {
-        "engine": settings.engine,
-        "threads": sm.threads,
-        "silent_reference": settings.silent_reference,
-    }
-    if "flac" in declared:
-        # only remix jobs load the remix package (loudness meter, strategies)
-        from vdbo.evaluation.remix_scores import score_remix
+    return Start(settings, references, engine.compute_haaqi(sm.threads))
 
-        stats = json.loads(Path(sm.input.stats).read_text())
-        scores = score_remix(
-            Path(sm.input.flac),
-            {path.stem: path for path in references},
-            stats["gains_db"],
-            settings.listener,
-            sm.wildcards.song,
-            settings.segment,
-            **options,
-        )
-        stats.update({f"haaqi_{k}": v for k, v in scores.items()})
-        write_text(sm.output[0], json.dumps(stats, indent=1))
-        return
+
+def _score_pair(sm: Any, job: Start, stems: Sequence[str | Path]) -> PairResult:
     w = sm.wildcards
-    stems = sm.input.stems if "stems" in declared else sm.params.stems
-    result = score_pair_files(
+    return score_pair_files(
         w.song,
         w.listener,
-        settings.listener,
+        job.settings.listener,
         stems,
-        references,
-        segment=settings.segment,
-        enhanced_cropped=settings.enhanced_cropped,
-        **options,
+        job.references,
+        segment=job.settings.segment,
+        compute_haaqi=job.compute_haaqi,
+        enhanced_cropped=job.settings.enhanced_cropped,
+        silent_reference=job.settings.silent_reference,
     )
-    if "fast" in declared:
-        verify_against(Path(sm.input.fast), result.score, result.per_stem)
-        write_pair_scores(
-            Path(sm.output[0]), w.song, w.listener, result.score, result.per_stem
-        )
-        return
-    write_pair_checks(Path(sm.output.checks), result, settings.silent_reference)
+
+
+def _write_pair(sm: Any, job: Start, result: PairResult) -> None:
+    w = sm.wildcards
+    write_pair_checks(Path(sm.output.checks), result, job.settings.silent_reference)
     write_pair_scores(
         Path(sm.output.csv), w.song, w.listener, result.score, result.per_stem
     )
+
+
+def score_pair(sm: Any) -> None:
+    """Mode ``pair``: the stems are the rule's input ``stems``."""
+    job = start(sm)
+    _write_pair(sm, job, _score_pair(sm, job, sm.input.stems))
+
+
+def score_submission_pair(sm: Any) -> None:
+    """Mode ``submission``: the stems are the rule's param ``stems``, inside the
+    submission's checked folder (its input)."""
+    job = start(sm)
+    _write_pair(sm, job, _score_pair(sm, job, sm.params.stems))
+
+
+def verify_pair(sm: Any) -> None:
+    """Mode ``verify``: re-score the pair and stop on any difference from the
+    scores in input ``fast``."""
+    job = start(sm)
+    result = _score_pair(sm, job, sm.input.stems)
+    verify_against(Path(sm.input.fast), result.score, result.per_stem)
+    w = sm.wildcards
+    write_pair_scores(
+        Path(sm.output[0]), w.song, w.listener, result.score, result.per_stem
+    )
+
+
+def score_remix_file(sm: Any) -> None:
+    """Mode ``remix``: HAAQI per ear of input ``flac``, added to its stats JSON."""
+    # only remix jobs load the remix package (loudness meter, strategies)
+    from vdbo.evaluation.remix_scores import score_remix
+
+    job = start(sm)
+    stats = json.loads(Path(sm.input.stats).read_text())
+    scores = score_remix(
+        Path(sm.input.flac),
+        {path.stem: path for path in job.references},
+        stats["gains_db"],
+        job.settings.listener,
+        sm.wildcards.song,
+        job.settings.segment,
+        compute_haaqi=job.compute_haaqi,
+        silent_reference=job.settings.silent_reference,
+    )
+    stats.update({f"haaqi_{k}": v for k, v in scores.items()})
+    write_text(sm.output[0], json.dumps(stats, indent=1))
+
+
+MODES: dict[str, Callable[[Any], None]] = {
+    "pair": score_pair,
+    "submission": score_submission_pair,
+    "verify": verify_pair,
+    "remix": score_remix_file,
+}
+"""``params.mode`` of a scoring rule -> its entry."""
+
+
+def run(sm: Any) -> None:
+    """The body of a HAAQI scoring job: the entry its rule's ``params.mode`` names."""
+    mode = sm.params.mode
+    if mode not in MODES:
+        raise ValueError(f"rule {sm.rule}: params.mode {mode!r} is not in {[*MODES]}")
+    MODES[mode](sm)

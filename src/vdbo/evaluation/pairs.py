@@ -5,25 +5,27 @@ seeds numpy from the song's md5 and makes its 8 ``compute_haaqi`` calls in its o
 order, so our numbers equal the official ones to the last digit. Two things are added
 around it, never inside: scoring a segment (the CAD1 test set scored 30 s excerpts),
 done by handing it exact cropped copies of the reference WAVs and enhanced FLACs, and
-the choice of HAAQI engine, done by swapping the ``compute_haaqi`` it calls.
+the HAAQI engine, a ``compute_haaqi`` function the caller hands in (the scoring job
+builds it once from ``scoring.engine``), which the official code is made to call
+within :func:`vdbo.evaluation.engines.evaluation_calls`.
 
 A reference stem that is silent over the scored samples cannot be scored: pyclarity's
 ``level1 = 65 - 20 log10(rms)`` is infinite and ``compute_haaqi`` dies in
 ``input_align`` (IndexError). :func:`reference_levels` finds such stem-ears before any
 HAAQI work, on the exact samples the official code scores; ``silent_reference``
 decides: ``error`` stops with a message, ``skip`` leaves that call out (its cell is
-``nan``, the pair score the mean of the other cells). The official call would die in
-``input_align`` before it draws any random number, so a skipped call leaves numpy's
-random state where the official code leaves it, and the other calls run exactly as
-they would; pairs without a silent stem-ear are untouched.
+``nan``, the pair score the mean of the other cells): :class:`SilentSkip` wraps the
+engine's function once, before the official code is made to call it. The official
+call would die in ``input_align`` before it draws any random number, so a skipped call
+leaves numpy's random state where the official code leaves it, and the other calls
+run exactly as they would; pairs without a silent stem-ear are untouched.
 """
 
 from __future__ import annotations
 
-import contextlib
 import math
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from types import SimpleNamespace
 from typing import NamedTuple
@@ -37,13 +39,13 @@ from vdbo.core.atomic import atomic_output, write_text
 from vdbo.core.audio_io import read_wav_int16
 from vdbo.core.errors import InputError
 from vdbo.core.official import evaluate_function
-from vdbo.evaluation.engines import evaluation_calls, get_engine
+from vdbo.evaluation.engines import OFFICIAL, evaluation_calls
 from vdbo.evaluation.silence import apply_policy, check_cells, rms_dbfs, scored_range
 
 OFFICIAL_STEM_ORDER = ("drums", "bass", "other", "vocals")
+"""The order of ``_evaluate_song_listener``'s calls (left, then right, per stem)."""
 SEGMENT_TOLERANCE_S = 0.01
 """How far a cropped stem's length may be off its segment (24 kHz rounding)."""
-"""The order of ``_evaluate_song_listener``'s calls (left, then right, per stem)."""
 
 
 def _crop_flac(src: Path, dst: Path, start: int, end: int) -> None:
@@ -119,27 +121,29 @@ def reference_levels(
     return levels, scored_range(segment, seconds)
 
 
-@contextlib.contextmanager
-def skipping_silent_references(expected: list[str]) -> Iterator[None]:
-    """Make the official evaluation return nan, without any HAAQI work, for each call
-    whose reference is silent (infinite ``level1``), and check these are ``expected``.
-    """
-    inner = evaluate_function("compute_haaqi")  # the engine chosen now
-    skipped = []
+class SilentSkip:
+    """A ``compute_haaqi`` that returns nan, without any HAAQI work, for each call
+    whose reference is silent (infinite ``level1``) and passes every other call to
+    ``compute_haaqi``; :meth:`check` then makes sure it skipped the ``expected``
+    stem-ears, no more and no fewer."""
 
-    def compute_haaqi(**kwargs):
+    def __init__(self, compute_haaqi: Callable[..., float], expected: list[str]):
+        self.compute_haaqi = compute_haaqi
+        self.expected = list(expected)
+        self.skipped = 0
+
+    def __call__(self, **kwargs) -> float:
         if not math.isfinite(kwargs["level1"]):
-            skipped.append(kwargs["level1"])
+            self.skipped += 1
             return math.nan
-        return inner(**kwargs)
+        return self.compute_haaqi(**kwargs)
 
-    with evaluation_calls(compute_haaqi):
-        yield
-    if len(skipped) != len(expected):
-        raise RuntimeError(
-            f"skipped {len(skipped)} HAAQI calls, expected {len(expected)} "
-            f"({expected}): the silence check disagrees with the official code"
-        )
+    def check(self) -> None:
+        if self.skipped != len(self.expected):
+            raise RuntimeError(
+                f"skipped {self.skipped} HAAQI calls, expected {len(self.expected)} "
+                f"({self.expected}): the silence check disagrees with the official code"
+            )
 
 
 def _stage_segment(
@@ -196,8 +200,7 @@ def score_pair_checked(
     music_dir: Path,
     enhanced_root: Path,
     segment: tuple[float, float] | None = None,
-    engine: str = "official",
-    threads: int | None = None,
+    compute_haaqi: Callable[..., float] | None = None,
     enhanced_cropped: bool = False,
     silent_reference: str = "error",
 ) -> PairResult:
@@ -209,10 +212,11 @@ def score_pair_checked(
     were written already cropped by test.py's rule and are scored as they are,
     against the reference WAVs cropped the same way, ``[int(start * 44100):int(end *
     44100)]``, which the official evaluation then resamples to 24 kHz.
-    ``silent_reference``: ``scoring.silent_reference`` (error or skip).
+    ``compute_haaqi``: the engine's function the official code calls (default
+    pyclarity's); ``silent_reference``: ``scoring.silent_reference`` (error or skip).
     """
     evaluate_song_listener = evaluate_function("_evaluate_song_listener")
-    compute_haaqi = get_engine(engine).compute_haaqi(threads)
+    compute_haaqi = compute_haaqi or OFFICIAL.compute_haaqi()
     music_dir, enhanced_root = Path(music_dir), Path(enhanced_root)
     for channel in layout.STEM_CHANNELS:
         path = layout.stem_file(enhanced_root, listener_id, song, channel)
@@ -237,14 +241,14 @@ def score_pair_checked(
                 Path(tmp), music_dir, split, song, listener_id, enhanced_root, segment
             )
         config = evaluation_config(music_dir)
-        with contextlib.ExitStack() as stack:
-            stack.enter_context(evaluation_calls(compute_haaqi))
-            if skipped:
-                stack.enter_context(skipping_silent_references(skipped))
-                stack.enter_context(np.errstate(divide="ignore"))  # log10(0)
+        calls = SilentSkip(compute_haaqi, skipped)
+        # the official level1 of a silent reference is 65 - 20 log10(0): expected
+        divide = "ignore" if skipped else np.geterr()["divide"]
+        with evaluation_calls(calls), np.errstate(divide=divide):
             score, per_stem = evaluate_song_listener(
                 song, listener_id, config, split, listener, enhanced_root
             )
+        calls.check()
     what = f"pair (song {song!r}, listener {listener_id!r})"
     check_cells(per_stem, skipped, what)
     if skipped:
@@ -335,7 +339,7 @@ def score_pair_files(
     **options,
 ) -> PairResult:
     """:func:`score_pair_checked` of the files a rule declared (see
-    :func:`declared_folders`); ``options``: segment, engine, threads,
+    :func:`declared_folders`); ``options``: segment, compute_haaqi,
     enhanced_cropped, silent_reference."""
     music_dir, split, enhanced_root = declared_folders(
         song, listener_id, stem_files, reference_files

@@ -43,7 +43,7 @@ from vdbo.core.audio_io import read_wav_float, stereo_float64
 from vdbo.core.errors import InputError
 from vdbo.core.metadata import ear_audiogram
 from vdbo.core.official import evaluate_function
-from vdbo.evaluation.engines import get_engine
+from vdbo.evaluation.engines import OFFICIAL
 from vdbo.evaluation.silence import (
     QUIET_DBFS,
     apply_policy,
@@ -142,14 +142,6 @@ def _level(reference, reference_24k, part, channel) -> float:
     return rms_dbfs(reference_24k[part, channel])
 
 
-def remix_haaqi(*args, **kwargs) -> dict[str, float]:
-    """HAAQI of each ear of the remix; returns {"left", "right", "mean"}.
-
-    Takes the arguments of :func:`remix_haaqi_and_levels`.
-    """
-    return remix_haaqi_and_levels(*args, **kwargs)[0]
-
-
 def remix_haaqi_and_levels(
     remix_signal: np.ndarray,
     remix_sample_rate: int,
@@ -190,7 +182,7 @@ def remix_haaqi_and_levels(
     """
     remix_signal = stereo_float64(remix_signal, None, "pass the stereo remix")
     check_policy(silent_reference)
-    haaqi = compute_haaqi or get_engine("official").compute_haaqi()
+    haaqi = compute_haaqi or OFFICIAL.compute_haaqi()
     reference = gained_reference_mix(
         reference_stems, gains_db, reference_sample_rate, normalise_reference
     )
@@ -241,22 +233,21 @@ def score_remix(
     listener: dict,
     song: str,
     segment: tuple[float, float] | None,
-    engine: str = "official",
-    threads: int | None = None,
+    compute_haaqi: Callable[..., float] | None = None,
     silent_reference: str = "error",
 ) -> dict[str, float]:
     """HAAQI of the remix FLAC for ``listener``: ``{"left", "right", "mean"}``, and
     ``skipped`` (sides with a silent reference, nan) and ``quiet`` (sides scored with a
-    reference below -90 dBFS RMS) counts."""
+    reference below -90 dBFS RMS) counts. ``compute_haaqi``: the engine's function
+    (default pyclarity's)."""
     from clarity.utils.flac_encoder import read_flac_signal
 
     signal, rate = read_flac_signal(Path(flac))
     stems = {stem: read_wav_float(path) for stem, path in references.items()}
-    compute = get_engine(engine).compute_haaqi(threads)
     evaluate_function("set_song_seed")(song)
     scores, levels = remix_haaqi_and_levels(
         signal, int(rate), stems, gains_db, listener, segment=segment,
-        compute_haaqi=compute, silent_reference=silent_reference,
+        compute_haaqi=compute_haaqi, silent_reference=silent_reference,
         name=f"{flac.name} (song {song!r})",
     )  # fmt: skip
     levels = levels.values()

@@ -7,7 +7,7 @@ the docs and the code describe one thing.
 
 The keys, their defaults, limits and documentation have one home: the strategy entry
 of the config schema, ``remix.strategies.<name>`` in
-``workflow/schemas/config.schema.yaml`` (read through :mod:`vdbo.core.schema`). Unknown
+``src/vdbo/schemas/config.schema.yaml`` (read through :mod:`vdbo.core.schema`). Unknown
 keys are refused, because a typo in a key (``loudness_target``) would otherwise
 silently fall back to a default. Here is only the check across keys: a loudness
 target below the true-peak ceiling.
@@ -28,7 +28,7 @@ DEFAULT_CONFIG: dict[str, Any] = schema.defaults(STRATEGY_SCHEMA)
 
 _FIX = (
     f"use only the keys {sorted(DEFAULT_CONFIG)} within the limits of "
-    "remix.strategies in workflow/schemas/config.schema.yaml"
+    "remix.strategies in src/vdbo/schemas/config.schema.yaml"
 )
 
 

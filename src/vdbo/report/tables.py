@@ -90,7 +90,7 @@ def config_page(config: dict, out: str | Path) -> str:
     body = (
         '<p class="note">The configuration that produced these results, after '
         "merging the config files and filling in the schema defaults "
-        "(workflow/schemas/config.schema.yaml).</p>"
+        "(src/vdbo/schemas/config.schema.yaml).</p>"
         f'<pre id="config">{html.escape(text)}</pre>'
     )
     write_text(out, page("vdbo run configuration", body))

@@ -1,8 +1,12 @@
 """The separator kinds: one entry per value of a separator's ``kind`` in the config.
 
-The config check, :mod:`vdbo.separation.run` and the workflow's rules all ask this
-registry; adding a kind is one :func:`register_kind` call here. Importing this module
-does not import torch (the model loaders import it when they run).
+The config check, :mod:`vdbo.separation.run`, the preflight and the workflow's rules
+all ask this registry, and no rule names a kind: a kind says itself which files its
+jobs read (``inputs``: declared as the separate job's inputs, a trained checkpoint
+among them) and which pretrained weights it loads from a cache (``weights``: path and
+URL, checked by the preflight). Adding a kind is one :func:`register_kind` call here
+and its value in the config schema's ``kind`` enum. Importing this module does not
+import torch (the model loaders import it when they run).
 """
 
 from __future__ import annotations
@@ -25,6 +29,16 @@ SeparateFn = Callable[[dict, Path, np.ndarray, str], dict[str, np.ndarray]]
 
 
 @dataclass(frozen=True)
+class Weights:
+    """Pretrained files that a kind's library caches and downloads on first use."""
+
+    what: str
+    """What the messages call them (``HDEMUCS``)."""
+    files: dict[str, tuple[Path, str]]
+    """``{name: (cached path, download URL)}``."""
+
+
+@dataclass(frozen=True)
 class SeparatorKind:
     """How one kind of separator makes stems, and what its jobs need."""
 
@@ -39,8 +53,12 @@ class SeparatorKind:
     needs_references: bool = False
     """It reads the track's reference stems, which the workflow then declares."""
     inputs: Callable[[dict, str], list[Path]] | None = None
-    """``(spec, track name) -> files`` it reads besides the track: declared as the
-    separate job's inputs, so a changed file reruns it."""
+    """``(spec, track name) -> files`` it reads besides the track (a stems folder's
+    files, a module, a checkpoint): declared as the separate job's inputs, so a
+    changed file reruns it (and a checkpoint this run trains is trained first)."""
+    weights: Callable[[dict], list[Weights]] | None = None
+    """``spec -> pretrained weights`` it loads from its library's cache: the
+    preflight says before any job runs which are missing, and where to put them."""
     on_device: bool = False
     """A ``separate`` kind that runs on ``separation.device`` (user code that may
     use a GPU); model kinds always do."""
@@ -146,17 +164,39 @@ def _demucs(spec: dict, device: str) -> SeparationModel:
     return load_demucs(spec["model"], spec.get("repo"), device)
 
 
+def _hdemucs_weights(spec: dict) -> list[Weights]:
+    from vdbo.separation import weights  # imports torch (its hub folder)
+
+    path = weights.hdemucs_weights_path()
+    return [Weights("HDEMUCS", {"model": (path, weights.HDEMUCS_URL)})]
+
+
+def _openunmix_weights(spec: dict) -> list[Weights]:
+    if spec.get("model", "umxhq") != "umxhq":
+        return []  # a model folder: read by the job, named in its error
+    from vdbo.separation import weights
+
+    paths = weights.umxhq_weights_paths()
+    files = {t: (paths[t], url) for t, url in weights.UMXHQ_URLS.items()}
+    return [Weights("umxhq", files)]
+
+
 def _trained(spec: dict, device: str) -> SeparationModel:
     from vdbo.training.checkpoint import load_separation_model
 
     return load_separation_model(Path(spec["checkpoint"]), device)
 
 
+def _trained_inputs(spec: dict, track: str) -> list[Path]:
+    """The checkpoint: given, or (``trained_model``) the workflow's train output."""
+    return [Path(spec["checkpoint"])]
+
+
 register_kind("oracle", separate=_oracle, needs_references=True)
 register_kind("mixture", separate=_mixture)
 register_kind("stems", separate=_stems, inputs=_stems_inputs)
 register_kind("python", separate=_python, inputs=_python_inputs, on_device=True)
-register_kind("torchaudio_hdemucs", load=_torchaudio_hdemucs)
-register_kind("openunmix", load=_openunmix)
+register_kind("torchaudio_hdemucs", load=_torchaudio_hdemucs, weights=_hdemucs_weights)
+register_kind("openunmix", load=_openunmix, weights=_openunmix_weights)
 register_kind("demucs", load=_demucs)
-register_kind("trained", load=_trained)
+register_kind("trained", load=_trained, inputs=_trained_inputs)

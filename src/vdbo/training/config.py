@@ -22,12 +22,10 @@ from vdbo.core.errors import InputError
 
 SETTINGS_SCHEMA = schema.section("training", "models", "*", "settings")
 """Keys, defaults, limits and documentation: training.models.<name>.settings in
-workflow/schemas/config.schema.yaml."""
+src/vdbo/schemas/config.schema.yaml."""
 
 DEFAULTS: dict[str, Any] = schema.defaults(SETTINGS_SCHEMA)
 """Demo-sized defaults (real sizes: see the schema's description of ``settings``)."""
-
-ARCHITECTURES = tuple(SETTINGS_SCHEMA["properties"]["architecture"]["enum"])
 
 _NOT_IN_HASH = ("device", "threads", "log_interval_seconds")
 """Settings that change how fast a run goes, not what it learns."""
@@ -35,7 +33,7 @@ _NOT_IN_HASH = ("device", "threads", "log_interval_seconds")
 _NESTED = ", ".join(k for k, v in DEFAULTS.items() if isinstance(v, dict))
 _FIX = (
     f"use only the keys {', '.join(DEFAULTS)} (nested: {_NESTED}) within the limits "
-    "of training.models.<name>.settings in workflow/schemas/config.schema.yaml"
+    "of training.models.<name>.settings in src/vdbo/schemas/config.schema.yaml"
 )
 
 

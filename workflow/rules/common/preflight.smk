@@ -1,5 +1,5 @@
 # The preflight (vdbo.preflight): before any job is planned, every check that
-# is cheap (WAV headers, reference stems read once per song, the weights cache) so
+# is cheap (WAV headers, reference stems read once per song, the weights caches) so
 # that `snakemake -n` reports what would fail hours later, and a run stops before it
 # starts (with --keep-going they are warnings: the jobs they concern fail on their
 # own, the others run). It runs in the main process only: jobs re-read this file and
@@ -11,29 +11,11 @@ from vdbo import preflight  # noqa: E402
 
 
 def preflight_weights(found):
-    """Pretrained weights of the enabled model separators, missing from the cache."""
-    specs = [config["separators"][s] for s in enabled_separators()]
-    hdemucs = any(s["kind"] == "torchaudio_hdemucs" for s in specs)
-    umxhq = any(
-        s["kind"] == "openunmix" and s.get("model", "umxhq") == "umxhq" for s in specs
+    """Pretrained weights of the enabled separators, missing from their caches (each
+    kind declares its own: vdbo.separation.kinds)."""
+    preflight.separator_weights(
+        [config["separators"][s] for s in enabled_separators()], found
     )
-    if not (hdemucs or umxhq):
-        return
-    from vdbo.separation import weights  # imports torch: only for these kinds
-
-    wanted = []
-    if hdemucs:
-        path = weights.hdemucs_weights_path()
-        wanted.append(({"model": path}, {"model": weights.HDEMUCS_URL}, "HDEMUCS"))
-    if umxhq:
-        wanted.append((weights.umxhq_weights_paths(), weights.UMXHQ_URLS, "umxhq"))
-    for paths, urls, what in wanted:
-        if all(Path(p).is_file() for p in paths.values()):
-            continue
-        online = preflight.reachable(next(iter(urls.values())))
-        errors, notes = preflight.missing_weights(paths, urls, what, online)
-        found.errors += errors
-        found.notes += notes
 
 
 def preflight_audio(found):

@@ -1,19 +1,28 @@
-# Input functions and params of rules/score.smk.
+# Input functions and params of rules/score.smk, and of every HAAQI scoring rule
+# (score, verify_scores, remix_haaqi, score_submission): params.haaqi, threads and
+# resources, all from one engine (scoring_engine).
 
 from vdbo.evaluation.engines import CALLS_PER_PAIR, CALLS_PER_REMIX, get_engine
 from vdbo.evaluation.verification import verification_sample
 
 
+def scoring_engine(name=None):
+    """The HAAQI engine of a scoring rule: ``name``, else scoring.engine (the one
+    place the rules read it)."""
+    return get_engine(name or config["scoring"]["engine"])
+
+
 def haaqi_settings(segment=None, engine=None, cropped=None):
-    """params.haaqi of a HAAQI scoring job: engine (scoring.engine unless given), the
+    """params.haaqi of a HAAQI scoring job: the engine's name (scoring_engine), the
     silence policy, the scored segment (input function, scored_segment unless given),
     whether the stems hold only that segment, and the listener's audiogram."""
+    name = scoring_engine(engine).name
     segment = segment or scored_segment
     cropped = cropped or (lambda w: EVALUATION)
 
     def settings(wildcards):
         return {
-            "engine": engine or config["scoring"]["engine"],
+            "engine": name,
             "silent_reference": config["scoring"]["silent_reference"],
             "segment": segment(wildcards),
             "enhanced_cropped": cropped(wildcards),
@@ -25,8 +34,7 @@ def haaqi_settings(segment=None, engine=None, cropped=None):
 
 def haaqi_threads(engine=None):
     """Cores of a HAAQI job: scoring.threads where the engine spreads over them."""
-    threaded = get_engine(engine or config["scoring"]["engine"]).threaded
-    return config["scoring"]["threads"] if threaded else 1
+    return config["scoring"]["threads"] if scoring_engine(engine).threaded else 1
 
 
 def haaqi_seconds(segment=None):
@@ -42,19 +50,15 @@ def haaqi_seconds(segment=None):
 def haaqi_mem_mb(segment=None, engine=None):
     """mem_mb of a HAAQI job, from the engine's cost model and what it scores (more
     per retry: per_attempt)."""
-    seconds = haaqi_seconds(segment)
-    return per_attempt(
-        lambda w: get_engine(engine or config["scoring"]["engine"]).mem_mb(seconds(w))
-    )
+    seconds, chosen = haaqi_seconds(segment), scoring_engine(engine)
+    return per_attempt(lambda w: chosen.mem_mb(seconds(w)))
 
 
 def haaqi_runtime(segment=None, engine=None, calls=CALLS_PER_PAIR):
     """runtime (minutes) of a HAAQI job of ``calls`` calls."""
-    seconds = haaqi_seconds(segment)
-    name = engine or config["scoring"]["engine"]
-    return lambda w: get_engine(name).runtime_min(
-        seconds(w), haaqi_threads(name), calls
-    )
+    seconds, chosen = haaqi_seconds(segment), scoring_engine(engine)
+    threads = haaqi_threads(engine)
+    return lambda w: chosen.runtime_min(seconds(w), threads, calls)
 
 
 def pair_scores(wildcards, key="csv"):
@@ -83,7 +87,7 @@ def verified_pair_wildcards():
     separator at least scoring.verify_pairs, or scoring.verify_fraction of its pairs
     if more, spread over songs and listeners (vdbo.evaluation.verification)."""
     scoring = config["scoring"]
-    if scoring["engine"] == "official":
+    if scoring_engine().name == "official":
         return []
     chosen = verification_sample(
         list(songs()),

@@ -2,6 +2,8 @@
 
 
 def separator_spec(wildcards):
+    """The separator's config entry as its job reads it: ``trained_model`` (a model
+    this run trains) becomes the ``checkpoint`` that the train rule writes."""
     spec = dict(config["separators"][wildcards.separator])
     spec.pop("enabled", None)
     if "trained_model" in spec:
@@ -23,19 +25,9 @@ def separator_references(wildcards):
     )
 
 
-def external_separator_inputs(wildcards):
-    """Files a separator reads besides the track (a stems folder, a Python module):
-    inputs, so a changed file reruns its separation."""
+def separator_inputs(wildcards):
+    """Files a separator reads besides the track (a stems folder, a Python module, a
+    checkpoint), as its kind declares them: inputs, so a changed file reruns its
+    separation and a model this run trains is trained first."""
     kind = separator_kind(wildcards)
-    spec = config["separators"][wildcards.separator]
-    return kind.inputs(spec, wildcards.song) if kind.inputs else []
-
-
-def trained_checkpoint(wildcards):
-    """The checkpoint a `trained` separator reads: trained here, or given."""
-    spec = config["separators"][wildcards.separator]
-    if spec["kind"] != "trained":
-        return []
-    if "trained_model" in spec:
-        return output_of("train", "checkpoint", model=spec["trained_model"])
-    return spec["checkpoint"]
+    return kind.inputs(separator_spec(wildcards), wildcards.song) if kind.inputs else []

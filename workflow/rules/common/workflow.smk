@@ -46,12 +46,12 @@ from vdbo.core import metadata, resources  # noqa: E402
 from vdbo.enhancement import submission  # noqa: E402
 from vdbo.core.errors import InputError  # noqa: E402
 from vdbo.config_check import config_problems  # noqa: E402
-from vdbo.core.schema import read_cli_values  # noqa: E402
+from vdbo.core.schema import SCHEMA_PATH, read_cli_values  # noqa: E402
 from vdbo.core import layout  # noqa: E402
 from vdbo.core.layout import STEM_CHANNELS  # noqa: E402
 from vdbo.separation.kinds import get_kind  # noqa: E402
 
-SCHEMA = workflow.source_path("../../schemas/config.schema.yaml")
+SCHEMA = str(SCHEMA_PATH)  # package data of vdbo (vdbo.schemas)
 read_cli_values(config, workflow.config_settings.config)  # --config as typed
 if problems := config_problems(config, SCHEMA):
     raise ValueError("Invalid configuration:\n  " + "\n  ".join(problems))
