@@ -431,6 +431,11 @@ def main() -> int:
     parser.add_argument(
         "--quick", action="store_true", help="tiny sizes: 3 s and 6 s, 1 step"
     )
+    parser.add_argument(
+        "--smoke",
+        action="store_true",
+        help="seconds, no GPU (tests/): --cpu-only --quick, no full-size training",
+    )
     parser.add_argument("--short-seconds", type=float, default=30.0)
     parser.add_argument("--long-seconds", type=float, default=240.0)
     parser.add_argument(
@@ -466,6 +471,9 @@ def main() -> int:
         "--skip", choices=("separation", "training"), action="append", default=[]
     )
     args = parser.parse_args()
+    if args.smoke:
+        args.cpu_only = args.quick = True
+        args.cpu_full_training = False
     if args.quick:
         args.short_seconds, args.long_seconds = 3.0, 6.0
         args.steps = args.cpu_steps = args.cpu_full_steps = 1
