@@ -434,7 +434,8 @@ def main() -> int:
     parser.add_argument(
         "--smoke",
         action="store_true",
-        help="seconds, no GPU (tests/): --cpu-only --quick, no full-size training",
+        help="seconds, no GPU (tests/): the CPU as the GPU, 2 s and 3 s, 1 step, "
+        "no full-size training",
     )
     parser.add_argument("--short-seconds", type=float, default=30.0)
     parser.add_argument("--long-seconds", type=float, default=240.0)
@@ -471,12 +472,14 @@ def main() -> int:
         "--skip", choices=("separation", "training"), action="append", default=[]
     )
     args = parser.parse_args()
-    if args.smoke:
-        args.cpu_only = args.quick = True
-        args.cpu_full_training = False
     if args.quick:
         args.short_seconds, args.long_seconds = 3.0, 6.0
         args.steps = args.cpu_steps = args.cpu_full_steps = 1
+    if args.smoke:
+        args.cpu_only = True
+        args.short_seconds, args.long_seconds = 2.0, 3.0
+        args.steps = args.cpu_steps = args.cpu_full_steps = 1
+        args.cpu_long, args.cpu_full_training = "extrapolate", False
 
     if args.cpu_only:
         target = torch.device("cpu")

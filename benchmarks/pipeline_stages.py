@@ -62,7 +62,7 @@ def main() -> None:
     from vdbo.core.audio_io import read_wav_float
     from vdbo.enhancement.amplification import amplify_stems
     from vdbo.enhancement.encoding import write_official_remix, write_stems
-    from vdbo.evaluation.pairs import score_pair
+    from vdbo.evaluation.pairs import score_pair_checked
     from vdbo.separation import weights
     from vdbo.separation.run import separate_with_model
 
@@ -130,7 +130,7 @@ def main() -> None:
     for engine in engines:
         try:
             _, score_s = timed(
-                score_pair, song, lid, listeners[lid], split,
+                score_pair_checked, song, lid, listeners[lid], split,
                 args.data / "audio/musdb18hq", out, segment=seg, engine=engine,
             )  # fmt: skip
         except ImportError:

@@ -253,9 +253,7 @@ def haaqi_call(engine, reference, enhanced, listener_json, song, lock) -> dict:
     return record
 
 
-def score_check(
-    results: Path, calls: dict[float, dict], separator: str
-) -> list[str]:
+def score_check(results: Path, calls: dict[float, dict], separator: str) -> list[str]:
     """Each length's left-drums cell of the workflow's CSV beside the single calls'
     scores (the pair's first call: the same random state), and whether all equal."""
     lines = []
@@ -534,7 +532,9 @@ def measure(args) -> dict:
             song = song_name(seconds)
             last = i == len(lengths) - 1
             target = (
-                None if last else f"results/scores/{args.separator}/{LISTENER}/{song}.csv"
+                None
+                if last
+                else f"results/scores/{args.separator}/{LISTENER}/{song}.csv"
             )
             # a 4-min separation peaks near 3 GB: measured with no big job beside it
             lock = args.lock if seconds > args.lock_above else None
