@@ -563,6 +563,7 @@ def measure(args) -> dict:
                 )
         return {
             "lengths_s": lengths,
+            "separator": args.separator,
             "measured": measured,
             "workflow_wall_s": totals,
             "requested": [[r, s, v] for (r, s), v in requested.items()],
@@ -596,9 +597,10 @@ def report(raw: dict, verify: float) -> tuple[str, dict]:
         f"Host: {raw['cpu_count']} cores, load average {load[0]:.1f} / {load[1]:.1f} "
         f"/ {load[2]:.1f} at the end (shared machine: wall times include waiting).",
         "One run of benchmarks/real_length_pair.py: the workflow (snakemake, "
-        "config/musdb18hq.yaml, hdemucs with random weights at full size, fast "
-        "engine) on a demo song composed at each length; CPU s and wall s of each "
-        "job's process (getrusage), peak MB its high-water mark (VmHWM); the TSV "
+        f"config/musdb18hq.yaml, {raw.get('separator', SEPARATOR)} (hdemucs: random "
+        "weights at full size), fast engine) on a demo song composed at each "
+        "length; CPU s and wall s of each job's process (getrusage), peak MB its "
+        "high-water mark (VmHWM); the TSV "
         "figures from Snakemake's benchmark: files (sampled every 30 s after the "
         "first 15 s); requested as `snakemake -n` shows. The official engine's pair "
         "is about an hour of CPU here: ONE official call (left drums) is measured, "
