@@ -9,6 +9,7 @@ rule the job count and each job's ``mem_mb`` and ``runtime`` (minutes), and the 
 a scheduler must grant.
 
     python benchmarks/full_size_plan.py [--workdir DIR]
+    python benchmarks/full_size_plan.py --smoke  # 2 listeners x 2 songs (tests/)
 """
 
 from __future__ import annotations
@@ -45,14 +46,16 @@ def header_only_wav(path: Path, seconds: float) -> None:
         f.truncate(len(header) + data_bytes)
 
 
-def make_header_only_standin(root: Path) -> Path:
+def make_header_only_standin(
+    root: Path, songs: int = SONGS, listeners_count: int = LISTENERS
+) -> Path:
     """The CAD1 layout with 14 validation and 14 test songs, 50 listeners each."""
     audiograms = json.loads(LISTENERS_SOURCE.read_text(encoding="utf-8"))
-    listeners = dict(list(audiograms.items())[:LISTENERS])
+    listeners = dict(list(audiograms.items())[:listeners_count])
     meta = root / "metadata"
     meta.mkdir(parents=True, exist_ok=True)
     for split, folder in (("valid", "train"), ("test", "test")):
-        names = [f"Full Size {split.title()} Song {i:02d}" for i in range(SONGS)]
+        names = [f"Full Size {split.title()} Song {i:02d}" for i in range(songs)]
         for name in names:
             for stem in ("mixture", "vocals", "drums", "bass", "other"):
                 header_only_wav(
@@ -125,8 +128,10 @@ def _span(values: set[int]) -> str:
     return str(low) if low == high else f"{low}-{high}"
 
 
-def print_table(name: str, table: dict[str, dict]) -> None:
-    print(f"\n{name}: {LISTENERS} listeners x {SONGS} songs of {SECONDS / 60:.0f} min")
+def print_table(
+    name: str, table: dict[str, dict], songs: int = SONGS, listeners: int = LISTENERS
+) -> None:
+    print(f"\n{name}: {listeners} listeners x {songs} songs of {SECONDS / 60:.0f} min")
     print(
         "| rule | jobs | mem_mb per job | runtime per job (min) | jobs x runtime (h) |"
     )
@@ -145,12 +150,17 @@ def print_table(name: str, table: dict[str, dict]) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--workdir", type=Path, help="keep the stand-in here")
+    parser.add_argument(
+        "--smoke", action="store_true", help="seconds: 2 listeners x 2 songs (tests/)"
+    )
     args = parser.parse_args()
+    songs, listeners = (2, 2) if args.smoke else (SONGS, LISTENERS)
     with tempfile.TemporaryDirectory(prefix="vdbo-full-size-") as tmp:
         work = args.workdir or Path(tmp)
-        root = make_header_only_standin(work / "data")
+        root = make_header_only_standin(work / "data", songs, listeners)
         for config in CONFIGS:
-            print_table(config, plan(REPO / "config" / config, root, work / config))
+            table = plan(REPO / "config" / config, root, work / config)
+            print_table(config, table, songs, listeners)
 
 
 if __name__ == "__main__":

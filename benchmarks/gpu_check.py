@@ -431,6 +431,12 @@ def main() -> int:
     parser.add_argument(
         "--quick", action="store_true", help="tiny sizes: 3 s and 6 s, 1 step"
     )
+    parser.add_argument(
+        "--smoke",
+        action="store_true",
+        help="seconds, no GPU (tests/): the CPU as the GPU, separation of 2 s and "
+        "3 s, no training",
+    )
     parser.add_argument("--short-seconds", type=float, default=30.0)
     parser.add_argument("--long-seconds", type=float, default=240.0)
     parser.add_argument(
@@ -469,6 +475,14 @@ def main() -> int:
     if args.quick:
         args.short_seconds, args.long_seconds = 3.0, 6.0
         args.steps = args.cpu_steps = args.cpu_full_steps = 1
+    if args.smoke:
+        args.cpu_only = True
+        args.short_seconds, args.long_seconds = 2.0, 3.0
+        args.steps = args.cpu_steps = args.cpu_full_steps = 1
+        args.cpu_long, args.cpu_full_training = "extrapolate", False
+        # training steps at full size take minutes on a CPU; training_throughput.py
+        # --smoke runs the same throughput() at the demo size
+        args.skip.append("training")
 
     if args.cpu_only:
         target = torch.device("cpu")

@@ -206,8 +206,13 @@ def main() -> None:
         default=None,
         help="also run the fast engine of this source tree (before/after)",
     )
+    parser.add_argument(
+        "--smoke", action="store_true", help="seconds: 1 s, 1 thread (tests/)"
+    )
     parser.add_argument("--worker", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.smoke:
+        args.durations, args.threads, args.memory_duration = [1.0], [1], None
     if args.worker:
         engine, duration, threads = args.worker
         print(json.dumps(worker(engine, float(duration), int(threads))))

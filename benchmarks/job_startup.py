@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import ast
+import math
 import os
 import statistics
 import subprocess
@@ -92,9 +93,16 @@ def run(code: str) -> tuple[float, float, float, str]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument(
+        "--smoke", action="store_true",
+        help="seconds: one run of each job, no anchor, no warm-up (tests/)",
+    )  # fmt: skip
     args = parser.parse_args()
+    if args.smoke:
+        args.runs = 1
     print(
         f"{args.runs} runs each, A B A B; medians; A = the job, B = + official module"
+        + (" (smoke: no B)" if args.smoke else "")
     )
     header = (
         f"{'job':28} {'A cpu s':>8} {'A wall s':>8} {'A MiB':>7} {'heavy':>10} "
@@ -104,10 +112,12 @@ def main() -> None:
     for kind, (script, work, anchor) in JOBS.items():
         ours, base = program(script, work, None), program(script, work, anchor)
         a_runs, b_runs = [], []
-        run(ours)  # warm the file cache
+        if not args.smoke:
+            run(ours)  # warm the file cache
         for _ in range(args.runs):
             a_runs.append(run(ours))
-            b_runs.append(run(base))
+            # smoke: the job's own start-up only (the anchor imports torch: seconds)
+            b_runs.append((math.nan,) * 3 if args.smoke else run(base))
         med = [statistics.median(r[i] for r in a_runs) for i in range(3)]
         b_med = [statistics.median(r[i] for r in b_runs) for i in range(3)]
         ratio = statistics.median(

@@ -6,6 +6,11 @@ faster). Uses the real HDEMUCS_HIGH_MUSDB weights when cached, else random weigh
 the same architecture (speed does not depend on the values).
 
     .venv/bin/python benchmarks/pipeline_stages.py [--data results/data/demo]
+    .venv/bin/python benchmarks/pipeline_stages.py --smoke  # seconds: a 3 s song
+
+``--smoke`` (what tests/ runs): a synthetic 3 s song and one listener
+(``tests/tinydata.py``) instead of the demo data, one repeat, a 1 s scored segment,
+the fast HAAQI engine only.
 """
 
 from __future__ import annotations
@@ -37,8 +42,18 @@ def main() -> None:
     parser.add_argument("--segment", type=float, nargs=2, default=(8.0, 18.0))
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--repeats", type=int, default=2)
+    parser.add_argument(
+        "--smoke", action="store_true", help="seconds: a 3 s synthetic song (tests/)"
+    )
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
+    engines = ("fast",) if args.smoke else ("official", "fast")
+    if args.smoke:
+        from tinydata import make_dataset
+
+        args.data = Path(tempfile.mkdtemp(prefix="vdbo-bench-smoke-")) / "data"
+        make_dataset(args.data, {"Smoke Song": "train"}, ["L0066"], seconds=3.0)
+        args.segment, args.repeats = (0.5, 1.5), 1
 
     from clarity.utils.signal_processing import denormalize_signals, normalize_signal
     from recipes.cad1.task1.baseline.enhance import separate_sources
@@ -47,7 +62,7 @@ def main() -> None:
     from vdbo.core.audio_io import read_wav_float
     from vdbo.enhancement.amplification import amplify_stems
     from vdbo.enhancement.encoding import write_official_remix, write_stems
-    from vdbo.evaluation.pairs import score_pair
+    from vdbo.evaluation.pairs import score_pair_checked
     from vdbo.separation import weights
     from vdbo.separation.run import separate_with_model
 
@@ -112,10 +127,10 @@ def main() -> None:
         ("encode remix (32 kHz FLAC)", f"{remix_s:.2f} s"),
     ]
     seg = tuple(args.segment)
-    for engine in ("official", "fast"):
+    for engine in engines:
         try:
             _, score_s = timed(
-                score_pair, song, lid, listeners[lid], split,
+                score_pair_checked, song, lid, listeners[lid], split,
                 args.data / "audio/musdb18hq", out, segment=seg, engine=engine,
             )  # fmt: skip
         except ImportError:

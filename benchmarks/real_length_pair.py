@@ -27,6 +27,7 @@ figures and the fitted models; ``--from-json`` prints the tables again from them
     python benchmarks/real_length_pair.py --seconds 240 --json measured.json
     python benchmarks/real_length_pair.py --seconds 20 --short 10 --json dev.json
     python benchmarks/real_length_pair.py --from-json measured.json --json out.json
+    python benchmarks/real_length_pair.py --smoke  # 10 s, oracle, no official call
 
 The run is serial on purpose (one job at a time), so the wall times are each job's
 own; on a shared machine they still include waiting for the CPU (the host load is
@@ -126,11 +127,12 @@ def write_metadata(root: Path, names: list[str]) -> dict:
     return audiograms[LISTENER]
 
 
-def write_config(path: Path, data_root: Path) -> Path:
-    """The shipped validation config, on this data, hdemucs only, the fast engine."""
+def write_config(path: Path, data_root: Path, separator: str) -> Path:
+    """The shipped validation config, on this data, one separator, the fast engine."""
     config = yaml.safe_load((REPO / "config/musdb18hq.yaml").read_text())
     config["data"]["root"] = str(data_root)
-    config["separators"] = {SEPARATOR: config["separators"][SEPARATOR]}
+    shipped = config["separators"].get(separator, {"kind": separator})
+    config["separators"] = {separator: shipped}
     config.setdefault("scoring", {})["engine"] = "fast"
     from vdbo.schemas import CONFIG_SCHEMA
 
@@ -193,13 +195,14 @@ def requests(dry_run: str) -> dict[tuple[str, str], dict]:
 
 
 def probe_records(folder: Path) -> dict[str, dict]:
-    """``{script: record}`` of the job scripts a run's probe saw (its last of each)."""
+    """``{rule: record}`` of the job scripts a run's probe saw (its last of each).
+
+    By rule, not by script: several rules share one script (``haaqi.py``)."""
     out = {}
     for path in sorted(folder.glob("*.json"), key=lambda p: p.stat().st_mtime):
         record = json.loads(path.read_text())
-        script = Path(record["argv"][0]).name if record["argv"] else ""
-        if ".snakemake" in record["argv"][0] and "." in script:
-            out[script.split(".", 1)[1].removesuffix(".py")] = record
+        if record.get("rule"):
+            out[record["rule"]] = record
     return out
 
 
@@ -258,13 +261,13 @@ def haaqi_call(engine, reference, enhanced, listener_json, song, lock) -> dict:
     return record
 
 
-def score_check(results: Path, calls: dict[float, dict]) -> list[str]:
+def score_check(results: Path, calls: dict[float, dict], separator: str) -> list[str]:
     """Each length's left-drums cell of the workflow's CSV beside the single calls'
     scores (the pair's first call: the same random state), and whether all equal."""
     lines = []
     for seconds, by_engine in calls.items():
         song = song_name(seconds)
-        path = results / f"results/scores/{SEPARATOR}/{LISTENER}/{song}.csv"
+        path = results / f"results/scores/{separator}/{LISTENER}/{song}.csv"
         with open(path, newline="", encoding="utf-8") as f:
             cell = float(next(csv.DictReader(f))["left_drums"])
         found = {e: c["score"] for e, c in by_engine.items()}
@@ -520,9 +523,10 @@ def measure(args) -> dict:
         listener = write_metadata(data, names)
         listener_json = work / "listener.json"
         listener_json.write_text(json.dumps(listener))
-        home = make_torch_home(work / "torch")
+        # the oracle separator (--smoke) loads no model: no weights to write
+        home = make_torch_home(work / "torch") if args.separator == SEPARATOR else tmp
         print(f"data and weights: {time.monotonic() - started:.0f} s", flush=True)
-        config = write_config(work / "config.yaml", data)
+        config = write_config(work / "config.yaml", data, args.separator)
         env = {**os.environ, "TORCH_HOME": str(home)}
         env["PATH"] = f"{Path(SNAKEMAKE).parent}{os.pathsep}{env.get('PATH', '')}"
         env["PYTHONPATH"] = os.pathsep.join(
@@ -536,7 +540,9 @@ def measure(args) -> dict:
             song = song_name(seconds)
             last = i == len(lengths) - 1
             target = (
-                None if last else f"results/scores/{SEPARATOR}/{LISTENER}/{song}.csv"
+                None
+                if last
+                else f"results/scores/{args.separator}/{LISTENER}/{song}.csv"
             )
             # a 4-min separation peaks near 3 GB: measured with no big job beside it
             lock = args.lock if seconds > args.lock_above else None
@@ -565,11 +571,12 @@ def measure(args) -> dict:
                 )
         return {
             "lengths_s": lengths,
+            "separator": args.separator,
             "measured": measured,
             "workflow_wall_s": totals,
             "requested": [[r, s, v] for (r, s), v in requested.items()],
             "haaqi_calls": calls,
-            "score_check": score_check(results, calls),
+            "score_check": score_check(results, calls, args.separator),
             "load_average": os.getloadavg(),
             "cpu_count": os.cpu_count(),
             "when": time.strftime("%Y-%m-%d %H:%M"),
@@ -598,9 +605,10 @@ def report(raw: dict, verify: float) -> tuple[str, dict]:
         f"Host: {raw['cpu_count']} cores, load average {load[0]:.1f} / {load[1]:.1f} "
         f"/ {load[2]:.1f} at the end (shared machine: wall times include waiting).",
         "One run of benchmarks/real_length_pair.py: the workflow (snakemake, "
-        "config/musdb18hq.yaml, hdemucs with random weights at full size, fast "
-        "engine) on a demo song composed at each length; CPU s and wall s of each "
-        "job's process (getrusage), peak MB its high-water mark (VmHWM); the TSV "
+        f"config/musdb18hq.yaml, {raw.get('separator', SEPARATOR)} (hdemucs: random "
+        "weights at full size), fast engine) on a demo song composed at each "
+        "length; CPU s and wall s of each job's process (getrusage), peak MB its "
+        "high-water mark (VmHWM); the TSV "
         "figures from Snakemake's benchmark: files (sampled every 30 s after the "
         "first 15 s); requested as `snakemake -n` shows. The official engine's pair "
         "is about an hour of CPU here: ONE official call (left drums) is measured, "
@@ -636,7 +644,7 @@ def main() -> None:
     parser.add_argument(
         "--short", type=float, default=30.0, help="the short song (0: none)"
     )
-    parser.add_argument("--json", type=Path, required=True, help="write results here")
+    parser.add_argument("--json", type=Path, help="write results here")
     parser.add_argument("--markdown", type=Path, help="write the tables here too")
     parser.add_argument("--workdir", type=Path, help="keep everything here")
     parser.add_argument(
@@ -656,7 +664,19 @@ def main() -> None:
     parser.add_argument(
         "--from-json", type=Path, help="no run: tables from an earlier run's --json"
     )
+    parser.add_argument(
+        "--smoke", action="store_true",
+        help="seconds (tests/): one 10 s song, the oracle separator, no official "
+        "call, JSON in a temp dir",
+    )  # fmt: skip
     args = parser.parse_args()
+    args.separator = SEPARATOR
+    if args.smoke:
+        args.seconds, args.short, args.no_official = MIN_SECONDS, 0.0, True
+        args.separator = "oracle"  # the reference stems: no model, no weights
+        args.json = args.json or Path(tempfile.mkdtemp(prefix="vdbo-smoke-")) / "r.json"
+    if not args.json:
+        parser.error("--json is required (except with --smoke)")
     if any(0 < s < MIN_SECONDS for s in (args.short, args.seconds)):
         parser.error(f"songs of at least {MIN_SECONDS:g} s (the demo song's intro)")
 

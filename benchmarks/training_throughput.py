@@ -78,7 +78,12 @@ def throughput(
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--steps", type=int, default=8, help="timed steps per row")
+    parser.add_argument(
+        "--smoke", action="store_true", help="seconds: 1 step, 1 thread (tests/)"
+    )
     args = parser.parse_args()
+    if args.smoke:
+        args.steps = 1
     songs = bench_songs()
     demo_audio = (
         DEFAULTS["epochs"]
@@ -93,7 +98,7 @@ def main() -> None:
     anchor = None
     for arch in ("umx", "hdemucs"):
         cfg = resolve_config({"architecture": arch})
-        for threads in (1, 2):
+        for threads in (1,) if args.smoke else (1, 2):
             rate = throughput(cfg, songs, args.steps, threads)
             anchor = anchor or rate
             print(

@@ -8,7 +8,9 @@ Snakemake's ``benchmark:`` files sample a job every 30 s after its first 15 s, s
 can miss a short peak of memory and the last seconds of CPU. The peak is the kernel's
 high-water mark of this process's own memory (``VmHWM``); ``ru_maxrss`` would carry
 over the peak of the process that forked it (Snakemake) across ``exec``. Without
-``VDBO_RUSAGE_DIR`` this file does nothing.
+``VDBO_RUSAGE_DIR`` this file does nothing. A job script's record names its rule and
+wildcards (the ``snakemake`` object its preamble defines): several rules may share a
+script.
 """
 
 import os
@@ -35,8 +37,12 @@ if os.environ.get("VDBO_RUSAGE_DIR"):
     def _write_rusage() -> None:
         own = resource.getrusage(resource.RUSAGE_SELF)
         children = resource.getrusage(resource.RUSAGE_CHILDREN)
+        job = getattr(sys.modules.get("__main__"), "snakemake", None)
         record = {
             "argv": sys.argv,
+            # a Snakemake job script's rule and wildcards (its preamble's object)
+            "rule": getattr(job, "rule", None),
+            "wildcards": dict(job.wildcards.items()) if job else {},
             "wall_s": time.monotonic() - _STARTED,
             "cpu_s": own.ru_utime + own.ru_stime,
             "children_cpu_s": children.ru_utime + children.ru_stime,
