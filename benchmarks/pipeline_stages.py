@@ -62,6 +62,7 @@ def main() -> None:
     from vdbo.core.audio_io import read_wav_float
     from vdbo.enhancement.amplification import amplify_stems
     from vdbo.enhancement.encoding import write_official_remix, write_stems
+    from vdbo.evaluation.engines import get_engine
     from vdbo.evaluation.pairs import score_pair_checked
     from vdbo.separation import weights
     from vdbo.separation.run import separate_with_model
@@ -131,7 +132,8 @@ def main() -> None:
         try:
             _, score_s = timed(
                 score_pair_checked, song, lid, listeners[lid], split,
-                args.data / "audio/musdb18hq", out, segment=seg, engine=engine,
+                args.data / "audio/musdb18hq", out, segment=seg,
+                compute_haaqi=get_engine(engine).compute_haaqi(),
             )  # fmt: skip
         except ImportError:
             continue
