@@ -1,6 +1,7 @@
 # vdbo: Cadenza CAD1 Task 1 as a Snakemake workflow.
 # separate (per song) -> enhance (per listener) -> encode (FLAC) -> score (HAAQI)
-# -> aggregate. See README.md.
+# -> aggregate; SDR and other metrics per (separator, song) beside (rules/sdr.smk,
+# rules/metrics.smk). See README.md.
 
 from snakemake.utils import min_version
 
@@ -25,6 +26,8 @@ include: "workflow/rules/train.smk"
 include: "workflow/rules/separate.smk"
 include: "workflow/rules/enhance.smk"
 include: "workflow/rules/score.smk"
+include: "workflow/rules/metrics.smk"
+include: "workflow/rules/sdr.smk"
 include: "workflow/rules/remix.smk"
 include: "workflow/rules/received.smk"
 include: "workflow/rules/report.smk"

@@ -112,9 +112,14 @@ def main() -> None:
         records.append(r)
     wall = line([(r["seconds"], r["wall_s"]) for r in records])
     peak = line([(r["seconds"], r["peak_mb"]) for r in records])
-    print(f"Cost(peak_mb=({peak[0]:.1f}, {peak[1]:.2f}), wall_s=({wall[0]:.1f}, {wall[1]:.3f}))")
+    print(
+        f"Cost(peak_mb=({peak[0]:.1f}, {peak[1]:.2f}), "
+        f"wall_s=({wall[0]:.1f}, {wall[1]:.3f}))"
+    )
     if args.json:
-        args.json.write_text(json.dumps({"records": records, "wall_s": wall, "peak_mb": peak}, indent=1))
+        args.json.write_text(
+            json.dumps({"records": records, "wall_s": wall, "peak_mb": peak}, indent=1)
+        )
 
 
 if __name__ == "__main__":

@@ -146,7 +146,9 @@ def test_job_scores_the_segment_it_is_given(tmp_path):
         "song", separated, paths, [1.0, 3.0], tmp_path / "o.json", tmp_path / "o.csv"
     )
     assert (table["frames"] == 2).all()  # the objective crop, not the song
-    cropped = {s: e.astype(np.float32).astype(np.float64)[RATE:] for s, e in ests.items()}
+    cropped = {
+        s: e.astype(np.float32).astype(np.float64)[RATE:] for s, e in ests.items()
+    }
     direct, _ = sdr.evaluate_song({s: r[RATE:] for s, r in refs.items()}, cropped)
     assert list(table["SDR"]) == [np.nanmedian(direct[s]["SDR"]) for s in STEMS]
     assert json.loads((tmp_path / "o.json").read_text())["targets"]

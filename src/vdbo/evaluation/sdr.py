@@ -135,7 +135,9 @@ def evaluate_song(
             mode=MODE,
         )
         for i, stem in enumerate(scored):
-            frames[stem] = dict(zip(("SDR", "ISR", "SIR", "SAR"), (v[i] for v in values), strict=True))
+            frames[stem] = dict(
+                zip(("SDR", "ISR", "SIR", "SAR"), (v[i] for v in values), strict=True)
+            )
     n = len(next(iter(frames.values()))["SDR"]) if frames else 0
     for stem in left_out:
         logging.getLogger(__name__).warning(
@@ -188,6 +190,21 @@ def read_stem_wavs(paths: Mapping[str, Path]) -> dict[str, np.ndarray]:
     return {s: read_wav_float(p).astype(np.float64) for s, p in paths.items()}
 
 
+def load_song(
+    separated: Path, references: Mapping[str, Path], segment
+) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+    """A separator's stems and the reference stems of one song, (samples, 2)
+    float64, cut to ``segment``; estimates of another length are refused, naming
+    both files. (Every ``separated`` metric reads its song so.)"""
+    from vdbo.separation.stems_npz import load_stems
+
+    refs = {s: crop(r, segment) for s, r in read_stem_wavs(references).items()}
+    stems = load_stems(Path(separated))
+    ests = {s: crop(stems[s].T.astype(np.float64), segment) for s in stems if s in refs}
+    check_lengths(refs, ests, (references[next(iter(refs))], separated))
+    return refs, ests
+
+
 def score_separated(
     song: str,
     separated: Path,
@@ -199,39 +216,10 @@ def score_separated(
     """The SDR job: one separator's stems of one song against the reference stems,
     both cut to ``segment`` (the scored segment, as HAAQI's); museval's JSON and the
     per-stem table."""
-    from vdbo.separation.stems_npz import load_stems
-
-    refs = {s: crop(r, segment) for s, r in read_stem_wavs(references).items()}
-    stems = load_stems(Path(separated))
-    ests = {s: crop(stems[s].T.astype(np.float64), segment) for s in stems if s in refs}
-    check_lengths(refs, ests, (references[next(iter(refs))], separated))
+    refs, ests = load_song(separated, references, segment)
     frames, left_out = evaluate_song(refs, ests)
     write_text(json_out, track_json(song, frames))
     table = song_table(song, frames, left_out)
     with atomic_output(csv_out) as tmp:
         table.to_csv(tmp, index=False)
     return table
-
-
-def separator_table(song_csvs: list[Path], out: Path) -> pd.DataFrame:
-    """One separator's table: the songs' rows, in the given order."""
-    frames = [pd.read_csv(p, keep_default_na=False, na_values=["nan", "NaN"]) for p in song_csvs]
-    table = pd.concat(frames, ignore_index=True)[COLUMNS]
-    with atomic_output(out) as tmp:
-        table.to_csv(tmp, index=False)
-    return table
-
-
-def summarise(tables: Mapping[str, Path]) -> pd.DataFrame:
-    """SDR per separator and stem: the median over songs of the songs' medians
-    (the MUSDB18 protocol), songs with a left-out stem skipped for that stem."""
-    rows = []
-    for separator, path in tables.items():
-        t = pd.read_csv(path, keep_default_na=False, na_values=["nan", "NaN"])
-        row = {"separator": separator, "songs": t["song"].nunique()}
-        per_stem = t.groupby("stem", sort=False)["SDR"]
-        for stem, values in per_stem:
-            finite = values.dropna()
-            row[stem] = float(np.median(finite)) if len(finite) else float("nan")
-        rows.append(row)
-    return pd.DataFrame(rows)
