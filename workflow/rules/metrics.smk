@@ -1,6 +1,7 @@
 # Metrics beside HAAQI (scoring.metrics, vdbo.evaluation.metrics): a user's own metric
-# of a separator's stems per (separator, song), and every such metric's table per
-# separator, which the summary reads. SDR's own rule is in rules/sdr.smk.
+# of a separator's stems per (separator, song); every such metric's table per
+# separator (the summary reads them), its paired comparison and forest plot, and the
+# figure of HAAQI against it. SDR's own rule is in rules/sdr.smk.
 
 
 include: "common/metrics.smk"
@@ -9,6 +10,9 @@ include: "common/metrics.smk"
 # A table join of a few kB: beside Snakemake, never a cluster job.
 localrules:
     metric_table,
+    plot_metric_vs_haaqi,
+    compare_metric,
+    plot_forest_metric,
 
 
 rule metric_separated:
@@ -52,3 +56,96 @@ rule metric_table:
         runtime=5,
     script:
         "../scripts/metric_table.py"
+
+
+rule plot_metric_vs_haaqi:
+    input:
+        haaqi=lambda w: [
+            output_of("aggregate_scores", separator=s) for s in enabled_separators()
+        ],
+        metric=lambda w: [
+            output_of("metric_table", metric=w.metric, separator=s)
+            for s in enabled_separators()
+        ],
+    output:
+        report(
+            f"{PLOTS}/haaqi_vs_{{metric}}.png",
+            caption="../report/haaqi_vs_metric.rst",
+            category="Scores",
+            labels={"metric": "{metric}"},
+        ),
+    params:
+        separators=enabled_separators(),
+        audiograms=lambda w: {lid: dict(a) for lid, a in listeners().items()},
+        bands=config["compare"]["bands"],
+        column=lambda w: metric_headline(w.metric),
+        scoring=lambda w: metric_scoring(),
+    wildcard_constraints:
+        metric="|".join(map(re.escape, separated_metrics())) or "(?!)",
+    log:
+        "results/logs/plot/haaqi_vs_{metric}.log",
+    benchmark:
+        "results/benchmarks/plot/haaqi_vs_{metric}.tsv"
+    conda:
+        "../../envs/evaluation.yaml"
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    script:
+        "../scripts/plot_metric_vs_haaqi.py"
+
+
+rule compare_metric:
+    input:
+        lambda w: [
+            output_of("metric_table", metric=w.metric, separator=s)
+            for s in enabled_separators()
+        ],
+    output:
+        comparisons=f"{COMPARE}/{{metric}}/comparisons.csv",
+        ranking=f"{COMPARE}/{{metric}}/ranking.csv",
+    params:
+        systems=enabled_separators(),
+        column=lambda w: metric_headline(w.metric),
+        settings=config["compare"],
+    wildcard_constraints:
+        metric="|".join(map(re.escape, separated_metrics())) or "(?!)",
+    log:
+        "results/logs/compare/{metric}.log",
+    benchmark:
+        "results/benchmarks/compare/{metric}.tsv"
+    conda:
+        "../../envs/evaluation.yaml"
+    resources:
+        mem_mb=2000,
+        runtime=15,
+    script:
+        "../scripts/compare_metric.py"
+
+
+rule plot_forest_metric:
+    input:
+        rules.compare_metric.output.comparisons,
+    output:
+        report(
+            f"{PLOTS}/compare_forest_{{metric}}.png",
+            caption="../report/compare_forest.rst",
+            category="Compare",
+            labels={"metric": "{metric}"},
+        ),
+    params:
+        confidence=config["compare"]["confidence"],
+        title=lambda w: metric_title(w.metric),
+    wildcard_constraints:
+        metric="|".join(map(re.escape, separated_metrics())) or "(?!)",
+    log:
+        "results/logs/plot/compare_forest_{metric}.log",
+    benchmark:
+        "results/benchmarks/plot/compare_forest_{metric}.tsv"
+    conda:
+        "../../envs/evaluation.yaml"
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    script:
+        "../scripts/plot_forest.py"

@@ -37,6 +37,7 @@ def main(sm):
         verification_path=Path(out.verification),
         metrics=metrics,
         metrics_csv_path=Path(out.metrics),
+        metrics_scoring=sm.params.scoring,
     )
 
 

@@ -112,6 +112,7 @@ def write_summary(
     verification_path: Path,
     metrics: pd.DataFrame | None = None,
     metrics_csv_path: Path | None = None,
+    metrics_scoring: dict | None = None,
 ) -> None:
     """The summary as CSV (for tools) and Markdown (for people), remixes included,
     with the line that says what the run proved about its HAAQI engine (also
@@ -131,7 +132,7 @@ def write_summary(
         from vdbo.evaluation.metrics import metrics_markdown, write_metrics_summary
 
         write_metrics_summary(metrics, metrics_csv_path)
-        text += metrics_markdown(metrics)
+        text += metrics_markdown(metrics, metrics_scoring)
     has_remix = remix is not None and len(remix) > 0
     table = remix if has_remix else pd.DataFrame(columns=REMIX_SUMMARY_COLUMNS)
     with atomic_output(remix_csv_path) as tmp:

@@ -214,8 +214,14 @@ def run_custom(
 
 
 def read_table(path: Path) -> pd.DataFrame:
-    """A ``separated`` metric's table (``nan`` cells as NaN, ``inf`` as inf)."""
-    return pd.read_csv(path, keep_default_na=False, na_values=["nan", "NaN"])
+    """A ``separated`` metric's table: empty and ``nan`` cells as NaN, ``inf`` as
+    inf, song names as written (a song named ``NA`` stays one)."""
+    return pd.read_csv(
+        path,
+        keep_default_na=False,
+        na_values=["", "nan", "NaN"],
+        dtype={"song": str, "stem": str},
+    )
 
 
 def concat_tables(song_csvs: list[Path], out: Path) -> pd.DataFrame:

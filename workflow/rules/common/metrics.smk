@@ -78,3 +78,25 @@ def metric_tables():
 def metric_scoring():
     """The scoring keys that name the metrics (the summary's titles and order)."""
     return {k: config["scoring"][k] for k in ("metrics", "custom_metrics")}
+
+
+def metric_headline(name):
+    """The column of a metric's table that the summary and figures read."""
+    chosen = {m.name: m for m in metric_registry.selected(config["scoring"])}
+    return chosen[name].headline
+
+
+def metric_title(name):
+    """How tables and figures name a metric of the run."""
+    return metric_registry.metric_title(name, config["scoring"])
+
+
+def metric_figures():
+    """Per per-song metric: the figure of HAAQI against it, and with two separators
+    or more its paired comparison and forest plot (rule all, via the report)."""
+    names = separated_metrics()
+    targets = expand(rules.plot_metric_vs_haaqi.output[0], metric=names)
+    if len(enabled_separators()) > 1:
+        targets += expand(rules.compare_metric.output, metric=names)
+        targets += expand(rules.plot_forest_metric.output[0], metric=names)
+    return targets
