@@ -85,9 +85,11 @@ def _haaqi_cost(scoring: Mapping) -> Cost:
     return get_engine(scoring.get("engine", "fast")).cost
 
 
-SDR_COST = Cost(peak_mb=(1300.0, 40.0), wall_s=(10.0, 2.0))
-"""museval on four stereo stems (benchmarks/sdr_cost.py: 30 s and 240 s songs on a
-busy 2-core machine); see docs/metrics.md."""
+SDR_COST = Cost(peak_mb=(646.5, 26.08), wall_s=(51.7, 2.007))
+"""museval on four stereo stems, fitted through a 30 s and a 240 s demo song
+(benchmarks/sdr_cost.py; 240 s: 167 CPU s, 533 s wall, 6906 MB peak) on a 2-core
+machine under heavy load (load average 13), so the wall line is pessimistic; see
+docs/metrics.md."""
 
 register(
     Metric(
