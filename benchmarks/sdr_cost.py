@@ -36,11 +36,12 @@ sys.path.insert(0, {here!r})
 from real_length_pair import write_song
 from vdbo import STEMS
 from vdbo.evaluation import sdr
+from vdbo.evaluation.separated import read_stem_wavs
 root = Path({root!r})
 name = write_song(root, {seconds})
 track = root / "audio/musdb18hq/train" / name
-refs = sdr.read_stem_wavs({{s: track / f"{{s}}.wav" for s in STEMS}})
-mixture = sdr.read_stem_wavs({{"mixture": track / "mixture.wav"}})["mixture"]
+refs = read_stem_wavs({{s: track / f"{{s}}.wav" for s in STEMS}})
+mixture = read_stem_wavs({{"mixture": track / "mixture.wav"}})["mixture"]
 ests = {{s: r + 0.1 * mixture for s, r in refs.items()}}
 sdr.import_museval()
 import resource

@@ -32,7 +32,7 @@ rule metric_separated:
     benchmark:
         "results/benchmarks/metric/{metric}/{separator}/{song}.tsv"
     conda:
-        "../../envs/evaluation.yaml"
+        "../../envs/separation.yaml"  # reads separated stems (vdbo.separation)
     resources:
         mem_mb=metric_mem_mb(),
         runtime=metric_runtime(),

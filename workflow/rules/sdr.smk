@@ -18,7 +18,7 @@ rule sdr:
     benchmark:
         "results/benchmarks/sdr/{separator}/{song}.tsv"
     conda:
-        "../../envs/evaluation.yaml"
+        "../../envs/separation.yaml"  # reads separated stems (vdbo.separation)
     threads: 1
     resources:
         mem_mb=metric_mem_mb("sdr"),

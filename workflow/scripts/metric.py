@@ -4,7 +4,8 @@ from pathlib import Path
 
 from vdbo import STEMS
 from vdbo.core.jobs import run_job
-from vdbo.evaluation.metrics import custom_metric, run_custom
+from vdbo.evaluation.metrics import custom_metric
+from vdbo.evaluation.separated import run_custom
 
 
 def main(sm):

@@ -34,7 +34,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from vdbo import MUSDB_SAMPLE_RATE, STEMS
+from vdbo import STEMS
 from vdbo.core.atomic import atomic_output
 from vdbo.core.errors import InputError
 from vdbo.core.resources import Cost
@@ -178,41 +178,6 @@ def custom_names(scoring: Mapping) -> list[str]:
     """The user's metrics the run computes (rule metric_separated)."""
     custom = scoring.get("custom_metrics") or {}
     return [n for n in separated_names(scoring) if n in custom]
-
-
-def run_custom(
-    metric: Metric,
-    song: str,
-    separated: Path,
-    references: Mapping[str, Path],
-    segment,
-    out: Path,
-) -> pd.DataFrame:
-    """A user's metric on one song: its function's values per stem, as a table."""
-    from vdbo.evaluation.sdr import load_song
-    from vdbo.separation.python_callable import load_callable
-
-    spec = metric.options
-    refs, ests = load_song(separated, references, segment)
-    function = load_callable(spec)
-    values = function(refs, ests, MUSDB_SAMPLE_RATE, **dict(spec.get("options") or {}))
-    rows = []
-    for stem in refs:
-        value = values.get(stem) if hasattr(values, "get") else None
-        if value is None:
-            raise InputError(
-                None,
-                f"metric {metric.name} ({spec['callable']}) gave no value for {stem}",
-                "return {stem: value} (or {stem: {column: value}}) for every stem",
-            )
-        cells = value if hasattr(value, "get") else {metric.columns[0]: value}
-        rows.append(
-            {"song": song, "stem": stem, **{c: float(cells[c]) for c in metric.columns}}
-        )
-    table = pd.DataFrame(rows, columns=["song", "stem", *metric.columns])
-    with atomic_output(out) as tmp:
-        table.to_csv(tmp, index=False)
-    return table
 
 
 def read_table(path: Path) -> pd.DataFrame:

@@ -35,6 +35,7 @@ import pandas as pd
 from vdbo import MUSDB_SAMPLE_RATE
 from vdbo.core.atomic import atomic_output, write_text
 from vdbo.core.errors import InputError
+from vdbo.evaluation.separated import check_lengths, load_song
 
 WINDOW_S = 1.0
 HOP_S = 1.0
@@ -71,39 +72,6 @@ def import_museval():
 def _silent(signal: np.ndarray) -> bool:
     """museval's test of an all-zero source (``metrics._any_source_silent``)."""
     return bool(np.all(np.sum(signal, axis=tuple(range(1, signal.ndim))) == 0))
-
-
-def crop(signal: np.ndarray, segment, rate: int = MUSDB_SAMPLE_RATE) -> np.ndarray:
-    """``signal`` (samples, channels) cut to ``segment`` [start, end] seconds."""
-    if segment is None:
-        return signal
-    start, end = (int(round(t * rate)) for t in segment)
-    return signal[start:end]
-
-
-def check_lengths(
-    references: Mapping[str, np.ndarray],
-    estimates: Mapping[str, np.ndarray],
-    where: tuple[str | Path, str | Path] | None = None,
-) -> None:
-    """Every estimate as long as its reference, or an InputError naming the files."""
-    for stem, ref in references.items():
-        if stem not in estimates:
-            raise InputError(
-                where[0] if where else None,
-                f"no {stem} estimate",
-                "the separator must write every stem it is scored on",
-            )
-        est = estimates[stem]
-        if est.shape != ref.shape:
-            ref_file, est_file = where or ("reference", "estimate")
-            raise InputError(
-                est_file,
-                f"{stem} estimate has shape {est.shape} (samples, channels), the "
-                f"reference {ref_file} has {ref.shape}",
-                "the separator must return stems as long as the mixture; SDR does "
-                "not pad or cut them (museval would, silently)",
-            )
 
 
 def evaluate_song(
@@ -181,28 +149,6 @@ def track_json(song: str, frames: dict[str, dict[str, np.ndarray]]) -> str:
         store.add_target(stem, {m: metrics[m].tolist() for m in METRICS})
     store.validate()
     return store.json
-
-
-def read_stem_wavs(paths: Mapping[str, Path]) -> dict[str, np.ndarray]:
-    """Reference stems {stem: (samples, 2) float64}, scaled as the recipes read them."""
-    from vdbo.core.audio_io import read_wav_float
-
-    return {s: read_wav_float(p).astype(np.float64) for s, p in paths.items()}
-
-
-def load_song(
-    separated: Path, references: Mapping[str, Path], segment
-) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
-    """A separator's stems and the reference stems of one song, (samples, 2)
-    float64, cut to ``segment``; estimates of another length are refused, naming
-    both files. (Every ``separated`` metric reads its song so.)"""
-    from vdbo.separation.stems_npz import load_stems
-
-    refs = {s: crop(r, segment) for s, r in read_stem_wavs(references).items()}
-    stems = load_stems(Path(separated))
-    ests = {s: crop(stems[s].T.astype(np.float64), segment) for s in stems if s in refs}
-    check_lengths(refs, ests, (references[next(iter(refs))], separated))
-    return refs, ests
 
 
 def score_separated(
