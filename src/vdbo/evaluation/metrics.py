@@ -259,8 +259,8 @@ def metrics_markdown(table: pd.DataFrame | None, scoring: Mapping | None = None)
     text = ""
     for name, rows in table.groupby("metric", sort=False):
         text += (
-            f"\n## {metric_title(name, scoring)} per stem: median over songs of each "
-            "song's median over frames (per separator and song, not per listener)\n\n"
+            f"\n## {metric_title(name, scoring)} per stem: median over songs "
+            "(computed per separator and song, not per listener)\n\n"
         )
         text += markdown_table(rows.drop(columns="metric").reset_index(drop=True))
     return text

@@ -82,9 +82,9 @@ def summary_page(
         tables[name] = rows.drop(columns="metric")
         body += (
             f"<h2>{html.escape(metric_title(name, scoring))} per stem</h2>"
-            '<p class="note">Median over songs of each song\'s median over frames; '
-            "per separator and song, not per listener.</p>"
-            + table_html(tables[name], f"summary-{name}")
+            '<p class="note">Median over songs, computed per separator and song '
+            "(not per listener); for SDR each song's value is its median over 1 s "
+            "frames.</p>" + table_html(tables[name], f"summary-{name}")
         )
     if len(remix):
         tables["remix"] = remix
