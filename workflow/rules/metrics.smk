@@ -129,7 +129,7 @@ rule plot_forest_metric:
     output:
         report(
             f"{PLOTS}/compare_forest_{{metric}}.png",
-            caption="../report/compare_forest.rst",
+            caption="../report/compare_forest_metric.rst",
             category="Compare",
             labels={"metric": "{metric}"},
         ),
