@@ -79,7 +79,9 @@ rule plot_metric_vs_haaqi:
         audiograms=lambda w: {lid: dict(a) for lid, a in listeners().items()},
         bands=config["compare"]["bands"],
         column=lambda w: metric_headline(w.metric),
-        scoring=lambda w: metric_scoring(),
+        # the metric's own title, not the list of metrics: another metric added or
+        # removed does not redraw this figure
+        title=lambda w: metric_title(w.metric),
     wildcard_constraints:
         metric="|".join(map(re.escape, separated_metrics())) or "(?!)",
     log:

@@ -1,7 +1,6 @@
 """Snakemake job: HAAQI against a per-song metric (SDR), per stem, by hearing loss."""
 
 from vdbo.core.jobs import run_job
-from vdbo.evaluation.metrics import metric_title
 from vdbo.report import metric_vs_haaqi
 
 
@@ -14,9 +13,8 @@ def main(sm):
         sm.params.column,
         bands,
     )
-    title = metric_title(sm.wildcards.metric, sm.params.scoring)
     order = [b["name"] for b in sm.params.bands]
-    metric_vs_haaqi.plot(table, title, order, sm.output[0])
+    metric_vs_haaqi.plot(table, sm.params.title, order, sm.output[0])
 
 
 run_job(snakemake, main)
