@@ -147,7 +147,13 @@ def snakemake(
     config: Path, workdir: Path, env: dict, *args: str, lock: str | None = None
 ) -> str:
     """Run the workflow from the repository root, under ``flock lock`` if given."""
-    cmd = [SNAKEMAKE, "--snakefile", str(REPO / "Snakefile"), "--cores", "2"]
+    cmd = [
+        SNAKEMAKE,
+        "--snakefile",
+        str(REPO / "Snakefile"),
+        "--cores",
+        "2",
+    ]
     cmd += ["--configfile", str(config), "--directory", str(workdir), *args]
     if lock:
         Path(lock).parent.mkdir(parents=True, exist_ok=True)

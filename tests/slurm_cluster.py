@@ -41,6 +41,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Iterable, Iterator
@@ -654,6 +655,36 @@ def write_test_profile(
     dest.mkdir(parents=True, exist_ok=True)
     (dest / "config.yaml").write_text(yaml.safe_dump(profile, sort_keys=False))
     return dest
+
+
+def run_snakefile(
+    cluster: LocalSlurmCluster,
+    source: Path,
+    tmp: Path,
+    snakefile: str,
+    **overrides: object,
+) -> tuple[Path, subprocess.CompletedProcess]:
+    """Run the workflow text ``snakefile`` in ``tmp/run`` on ``cluster`` with the
+    profile ``source`` (``overrides``: as :func:`write_test_profile`); returns the
+    working directory and the finished Snakemake process."""
+    workdir = tmp / "run"
+    workdir.mkdir()
+    (workdir / "Snakefile").write_text(snakefile)
+    profile = write_test_profile(source, tmp / "profile", cluster, **overrides)
+    env = cluster.client_env()
+    env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env['PATH']}"
+    cmd = [
+        "timeout", "600",
+        sys.executable, "-m", "snakemake",
+        "--executor", "slurm",
+        "--workflow-profile", str(profile),
+        "--snakefile", str(workdir / "Snakefile"),
+        "--directory", str(workdir),
+    ]  # fmt: skip
+    run = subprocess.run(
+        cmd, env=env, capture_output=True, text=True, timeout=620, check=False
+    )
+    return workdir, run
 
 
 @pytest.fixture(scope="module", name="slurm_cluster")

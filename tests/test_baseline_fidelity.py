@@ -1,7 +1,7 @@
 """Our workflow reproduces the official CAD1 Task 1 baseline bit for bit.
 
-The README's validation command (``config/musdb18hq.yaml``, read from the README's
-"Real data" section) runs from the root of a copy of the repository on the CAD1
+The documented validation command (``config/musdb18hq.yaml``, read from
+``docs/real-data.md``) runs from the root of a copy of the repository on the CAD1
 stand-in (``tests/standin.py``), with only ``data.root`` and ``TORCH_HOME`` changed;
 the official recipe (pyclarity 0.3.4 ``recipes.cad1.task1.baseline``) runs through
 its own hydra entry points ``enhance`` + ``evaluate`` with the same (random) weights
@@ -15,8 +15,14 @@ import json
 
 import pandas as pd
 import pytest
+from documented_runner import (
+    SEPARATORS,
+    documented_run,
+    expected_plan,
+    files_under,
+    official,
+)
 from fake_weights import make_torch_home
-from readme_runner import SEPARATORS, expected_plan, files_under, official, readme_run
 from standin import make_standin
 from workflow_runner import copy_repository, user_env
 
@@ -24,13 +30,13 @@ OFFICIAL = {"hdemucs": "demucs", "umxhq": "openunmix"}
 
 
 @pytest.mark.slow
-def test_readme_validation_command_equals_official_baseline(tmp_path):
+def test_documented_validation_command_equals_official_baseline(tmp_path):
     data = make_standin(tmp_path / "data", valid_songs=1, listeners=1, seconds=2.5)
     home = make_torch_home(tmp_path / "torch")
     env = user_env(TORCH_HOME=str(home))
     repo = copy_repository(tmp_path / "repo")
 
-    plan, seconds = readme_run("config/musdb18hq.yaml", data, repo, env)
+    plan, seconds = documented_run("config/musdb18hq.yaml", data, repo, env)
     print(f"validation rehearsal: {seconds:.0f} s")
     assert plan == expected_plan(1, 1, submission=False)  # no demo, no training
     results = repo / "results"

@@ -25,8 +25,8 @@ import pandas as pd
 import pytest
 import soundfile
 import torch
+from documented_runner import crop_references, official
 from fake_weights import make_demucs_repo, make_torch_home
-from readme_runner import crop_references, official
 from scipy.io import wavfile
 from tinydata import make_dataset
 from workflow_runner import snakemake, write_config

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from snakemake_log import finished_jobids, jobs
 from tinydata import make_dataset
-from workflow_runner import REPO, SNAKEMAKE, snakemake, write_config
+from workflow_runner import REPO, SNAKEFILE, SNAKEMAKE, snakemake, write_config
 
 SONG = "Nora & The Owls - Don't Wait"
 LISTENER = "L0045"
@@ -42,7 +42,7 @@ def living_members(pgid: int) -> list[int]:
 def start(workdir: Path, config: Path, log: Path) -> subprocess.Popen:
     """Start the workflow with the default profile in its own process group."""
     cmd = [
-        SNAKEMAKE, "--snakefile", str(REPO / "Snakefile"), "--cores", "2",
+        SNAKEMAKE, "--snakefile", str(SNAKEFILE), "--cores", "2",
         "--configfile", str(config), "--directory", str(workdir), *DEFAULT_PROFILE,
     ]  # fmt: skip
     with open(log, "w") as out:

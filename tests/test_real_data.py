@@ -1,12 +1,13 @@
-"""The real-data path exactly as the README tells a user to run it, on a stand-in.
+"""The real-data path exactly as the docs tell a user to run it, on a stand-in.
 
 No MUSDB18-HQ and no pretrained weights can be downloaded here: ``tests/standin.py``
 writes the exact CAD1 Task 1 layout with short synthetic songs, and
 ``tests/fake_weights.py`` random weights of the real architectures in the loaders'
 caches. Everything else is the real thing:
 
-* the commands are read from the README's "Real data" section and run from the root
-  of a copy of this repository (its tracked and untracked files, so a real run writes
+* the commands are read from ``docs/real-data.md`` (the README's copy must equal
+  them) and run from the root of a copy of this repository (its tracked and
+  untracked files, so a real run writes
   ``results/`` and ``.snakemake/`` there, never into the checkout), with only
   ``data.root`` (``--config 'data={root: ...}'``) and ``TORCH_HOME`` changed;
 * the official pyclarity 0.3.4 scripts run on the same stand-in through their hydra
@@ -26,19 +27,20 @@ from collections import Counter
 import pandas as pd
 import pytest
 import soundfile as sf
-from fake_weights import make_torch_home
-from readme_runner import (
+from documented_runner import (
+    README_REAL_DATA,
     REPORT_JOBS,
     SEPARATORS,
     crop_references,
+    documented_run,
     expected_plan,
     files_under,
     official,
     planned,
-    readme_commands,
-    readme_run,
+    real_data_commands,
     with_data_root,
 )
+from fake_weights import make_torch_home
 from standin import OBJECTIVE, make_standin
 from workflow_runner import REPO, copy_repository, user_env
 
@@ -54,21 +56,26 @@ def repo_copy(tmp_path_factory):
     return copy_repository(tmp_path_factory.mktemp("repo"))
 
 
-def test_readme_has_both_real_data_commands():
-    assert set(readme_commands()) == {
+def test_docs_have_both_real_data_commands():
+    assert set(real_data_commands()) == {
         "config/musdb18hq.yaml",
         "config/musdb18hq_eval.yaml",
     }
 
 
+def test_readme_shows_the_documented_real_data_commands():
+    """The README repeats the docs page's commands; the tests run the page's."""
+    assert real_data_commands(README_REAL_DATA) == real_data_commands()
+
+
 @pytest.mark.slow
 def test_every_shipped_config_plans_what_it_says(tmp_path, repo_copy):
-    """Dry runs from the repository root as the README invokes them, data.root only."""
+    """Dry runs from the repository root as the docs invoke them, data.root only."""
     data = make_standin(tmp_path / "data", valid_songs=2, test_songs=2, listeners=2)
     # the weights in the cache, as a user has them (offline and missing, the
     # preflight stops the dry run: tests/test_preflight.py)
     env = user_env(TORCH_HOME=str(make_torch_home(tmp_path / "torch")))
-    commands = readme_commands()
+    commands = real_data_commands()
 
     validation = planned(
         with_data_root(commands["config/musdb18hq.yaml"], data), repo_copy, env
@@ -80,7 +87,7 @@ def test_every_shipped_config_plans_what_it_says(tmp_path, repo_copy):
     )
     assert evaluation == expected_plan(2, 2, submission=True)
 
-    # The demo: plain `snakemake` (README quick start), its data.root moved.
+    # The demo: plain `snakemake` (the quick start), its data.root moved.
     demo = planned(
         with_data_root(["snakemake", "--cores", "2"], tmp_path / "demo"),
         repo_copy,
@@ -107,13 +114,13 @@ def test_every_shipped_config_plans_what_it_says(tmp_path, repo_copy):
 
 @pytest.mark.slow
 def test_evaluation_rehearsal_equals_official_test_py(tmp_path):
-    """README evaluation command: test.py's files and zip, scored as evaluate would."""
+    """Documented evaluation command: test.py's files and zip, scored by evaluate."""
     data = make_standin(tmp_path / "data", test_songs=1, listeners=1, seconds=2.5)
     home = make_torch_home(tmp_path / "torch")
     env = user_env(TORCH_HOME=str(home))
     repo = copy_repository(tmp_path / "repo")
 
-    plan, seconds = readme_run("config/musdb18hq_eval.yaml", data, repo, env)
+    plan, seconds = documented_run("config/musdb18hq_eval.yaml", data, repo, env)
     print(f"evaluation rehearsal: {seconds:.0f} s")
     assert plan == expected_plan(1, 1, submission=True)
     results = repo / "results"

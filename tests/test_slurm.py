@@ -6,13 +6,10 @@ request (recorded in accounting as gres/gpu=1, with a GPU visible to the job) an
 rule's ``mem_mb``/``runtime`` become the job's memory and time limit.
 """
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from slurm_cluster import slurm_cluster_fixture, write_test_profile  # noqa: F401
+from slurm_cluster import run_snakefile, slurm_cluster_fixture  # noqa: F401
 
 SLURM_PROFILE = Path(__file__).parents[1] / "workflow" / "profiles" / "slurm"
 
@@ -52,28 +49,10 @@ def _read_vars(path: Path) -> dict[str, str]:
 @pytest.mark.slurm
 @pytest.mark.slow
 def test_slurm_profile_passes_gpu_and_memory_requests(slurm_cluster, tmp_path):
-    workdir = tmp_path / "run"
-    workdir.mkdir()
-    (workdir / "Snakefile").write_text(SNAKEFILE)
-    profile = write_test_profile(
-        SLURM_PROFILE,
-        tmp_path / "profile",
-        slurm_cluster,
+    workdir, run = run_snakefile(
+        slurm_cluster, SLURM_PROFILE, tmp_path, SNAKEFILE,
         **{"latency-wait": 5, "retries": 0},
-    )
-    env = slurm_cluster.client_env()
-    env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env['PATH']}"
-    cmd = [
-        "timeout", "600",
-        sys.executable, "-m", "snakemake",
-        "--executor", "slurm",
-        "--workflow-profile", str(profile),
-        "--snakefile", str(workdir / "Snakefile"),
-        "--directory", str(workdir),
-    ]  # fmt: skip
-    run = subprocess.run(
-        cmd, env=env, capture_output=True, text=True, timeout=620, check=False
-    )
+    )  # fmt: skip
     assert run.returncode == 0, run.stderr[-4000:] + slurm_cluster.log_tails()
 
     gpu_vars = _read_vars(workdir / "gpu.txt")

@@ -21,7 +21,7 @@ import pytest
 from slurm_cluster import slurm_cluster_fixture, write_test_profile  # noqa: F401
 from test_slurm_workflow import UNGROUPED, score_tables
 from tinydata import make_dataset
-from workflow_runner import REPO, write_config
+from workflow_runner import REPO, SNAKEFILE, write_config
 
 from vdbo.core import resources, schema
 from vdbo.evaluation.engines import get_engine
@@ -52,7 +52,7 @@ def pairs_seen_finished(workdir: Path) -> int:
 
 
 def snakemake(*args: str) -> list[str]:
-    return [sys.executable, "-m", "snakemake", "--snakefile", str(REPO / "Snakefile"),
+    return [sys.executable, "-m", "snakemake", "--snakefile", str(SNAKEFILE),
             *args]  # fmt: skip
 
 

@@ -19,7 +19,7 @@ import pytest
 from fake_weights import make_torch_home
 from slurm_cluster import slurm_cluster_fixture, write_test_profile  # noqa: F401
 from tinydata import make_dataset
-from workflow_runner import REPO, SNAKEMAKE, write_config
+from workflow_runner import REPO, SNAKEFILE, SNAKEMAKE, write_config
 
 from vdbo.core import resources
 from vdbo.evaluation.engines import get_engine
@@ -91,7 +91,7 @@ def test_workflow_on_slurm_requests_what_each_job_needs(slurm_cluster, tmp_path)
             "training": {"models": TRAINING},
         },
     )
-    args = ["--snakefile", str(REPO / "Snakefile"), "--configfile", str(config)]
+    args = ["--snakefile", str(SNAKEFILE), "--configfile", str(config)]
     # The same config run locally, meanwhile, for the scores to compare with.
     local_log = tmp_path / "local.log"
     with open(local_log, "w") as log:

@@ -11,6 +11,7 @@ from pathlib import Path
 import yaml
 
 REPO = Path(__file__).resolve().parents[1]
+SNAKEFILE = REPO / "Snakefile"
 SNAKEMAKE = str(Path(sys.executable).with_name("snakemake"))
 
 
@@ -31,7 +32,7 @@ def snakemake(
     cmd = [
         SNAKEMAKE,
         "--snakefile",
-        str(REPO / "Snakefile"),
+        str(SNAKEFILE),
         "--cores",
         "2",
         "--configfile",

@@ -21,4 +21,9 @@ STEM_SAMPLE_RATE = 24000
 REMIX_SAMPLE_RATE = 32000
 """The official remix FLAC (CAD1 ``remix_sample_rate``)."""
 
+HAAQI_AUDIOGRAM_FREQUENCIES = (250, 500, 1000, 2000, 4000, 6000)
+"""The audiogram frequencies (Hz) HAAQI reads: pyclarity 0.3.4's ``compute_haaqi``
+keeps the levels at exactly these (dropping any other) and its ear model needs all six;
+NAL-R interpolates its prescription at the same six."""
+
 __version__ = "0.1.0"

@@ -28,7 +28,7 @@ rule compare_systems:
     conda:
         "../../envs/evaluation.yaml"
     resources:
-        mem_mb=2000,
+        mem_mb=per_attempt(2000),
         runtime=15,
     script:
         "../scripts/compare_systems.py"
@@ -52,7 +52,7 @@ rule plot_forest:
     conda:
         "../../envs/evaluation.yaml"
     resources:
-        mem_mb=1000,
+        mem_mb=per_attempt(1000),
         runtime=5,
     script:
         "../scripts/plot_forest.py"
@@ -77,7 +77,7 @@ rule report_compare:
     conda:
         "../../envs/evaluation.yaml"
     resources:
-        mem_mb=500,
+        mem_mb=per_attempt(500),
         runtime=5,
     script:
         "../scripts/report_compare.py"

@@ -11,7 +11,7 @@ if DATA["build_demo"]:
 
     rule demo_data:
         input:
-            listeners=Path(workflow.basedir) / DATA["demo_listeners_source"],
+            listeners=REPO_ROOT / DATA["demo_listeners_source"],
         output:
             songs=ROOT / "metadata/musdb18.valid.json",
             train_songs=ROOT / "metadata/musdb18.train.json",
@@ -27,7 +27,7 @@ if DATA["build_demo"]:
         conda:
             "../../envs/demo.yaml"
         resources:
-            mem_mb=2000,
+            mem_mb=per_attempt(2000),
             runtime=15,
         threads: 2
         script:

@@ -25,7 +25,7 @@ rule enhance:
         "../../envs/enhancement.yaml"
     threads: 1
     resources:
-        mem_mb=lambda w: resources.ENHANCEMENT.mem_mb(song_seconds(w.song)),
+        mem_mb=per_attempt(lambda w: resources.ENHANCEMENT.mem_mb(song_seconds(w.song))),
         runtime=lambda w: resources.ENHANCEMENT.runtime_min(song_seconds(w.song)),
     script:
         "../scripts/enhance.py"
@@ -54,7 +54,7 @@ rule encode:
         "../../envs/enhancement.yaml"
     threads: 1
     resources:
-        mem_mb=lambda w: resources.ENCODING.mem_mb(song_seconds(w.song)),
+        mem_mb=per_attempt(lambda w: resources.ENCODING.mem_mb(song_seconds(w.song))),
         runtime=lambda w: resources.ENCODING.runtime_min(song_seconds(w.song)),
     script:
         "../scripts/encode.py"
@@ -76,7 +76,7 @@ rule pack_submission:
         "../../envs/evaluation.yaml"
     threads: 1
     resources:
-        mem_mb=1000,
+        mem_mb=per_attempt(1000),
         runtime=lambda w: 5 + len(songs()) * len(listeners()) // 100,
     script:
         "../scripts/pack_submission.py"

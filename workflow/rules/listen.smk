@@ -35,7 +35,7 @@ rule listen:
         "../../envs/evaluation.yaml"
     threads: 1
     resources:
-        mem_mb=2000,
+        mem_mb=per_attempt(2000),
         runtime=30,
     script:
         "../scripts/listen.py"

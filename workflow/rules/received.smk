@@ -1,4 +1,4 @@
-# Finished systems scored as they are (README, "Bring your own system"): an enhanced
+# Finished systems scored as they are (docs/bring-your-own.md): an enhanced
 # folder in the official layout or a CAD1 submission zip is checked (and a zip safely
 # extracted) once, then each pair is scored by the official evaluation. Their score
 # tables join the separators' in the summary.
@@ -31,7 +31,7 @@ rule unpack_submission:
         "../../envs/evaluation.yaml"
     threads: 1
     resources:
-        mem_mb=1000,
+        mem_mb=per_attempt(1000),
         runtime=60,
     script:
         "../scripts/unpack_submission.py"
@@ -77,7 +77,7 @@ rule aggregate_submission_scores:
     conda:
         "../../envs/evaluation.yaml"
     resources:
-        mem_mb=500,
+        mem_mb=per_attempt(500),
         runtime=5,
     script:
         "../scripts/aggregate_scores.py"

@@ -43,7 +43,7 @@ rule remix:
         "../../envs/enhancement.yaml"
     threads: 1
     resources:
-        mem_mb=lambda w: resources.REMIX.mem_mb(song_seconds(w.song)),
+        mem_mb=per_attempt(lambda w: resources.REMIX.mem_mb(song_seconds(w.song))),
         runtime=lambda w: resources.REMIX.runtime_min(song_seconds(w.song)),
     script:
         "../scripts/remix.py"
@@ -82,7 +82,7 @@ rule remix_table:
     conda:
         "../../envs/evaluation.yaml"
     resources:
-        mem_mb=500,
+        mem_mb=per_attempt(500),
         runtime=5,
     script:
         "../scripts/remix_table.py"

@@ -37,7 +37,7 @@ rule plot_stem_means:
     conda:
         "../../envs/evaluation.yaml"
     resources:
-        mem_mb=1000,
+        mem_mb=per_attempt(1000),
         runtime=5,
     script:
         "../scripts/plot_stem_means.py"
@@ -61,7 +61,7 @@ rule plot_heatmap:
     conda:
         "../../envs/evaluation.yaml"
     resources:
-        mem_mb=1000,
+        mem_mb=per_attempt(1000),
         runtime=5,
     script:
         "../scripts/plot_heatmap.py"
@@ -86,7 +86,7 @@ rule plot_hearing_loss:
     conda:
         "../../envs/evaluation.yaml"
     resources:
-        mem_mb=1000,
+        mem_mb=per_attempt(1000),
         runtime=5,
     script:
         "../scripts/plot_hearing.py"
@@ -111,7 +111,7 @@ rule plot_remix:
     conda:
         "../../envs/evaluation.yaml"
     resources:
-        mem_mb=1000,
+        mem_mb=per_attempt(1000),
         runtime=5,
     script:
         "../scripts/plot_remix.py"
@@ -134,7 +134,7 @@ rule plot_training:
     conda:
         "../../envs/evaluation.yaml"
     resources:
-        mem_mb=1000,
+        mem_mb=per_attempt(1000),
         runtime=5,
     script:
         "../scripts/plot_training.py"
@@ -158,7 +158,7 @@ rule plot_cost:
     conda:
         "../../envs/evaluation.yaml"
     resources:
-        mem_mb=1000,
+        mem_mb=per_attempt(1000),
         runtime=5,
     script:
         "../scripts/plot_cost.py"
@@ -185,7 +185,7 @@ rule report_tables:
     conda:
         "../../envs/evaluation.yaml"
     resources:
-        mem_mb=500,
+        mem_mb=per_attempt(500),
         runtime=5,
     script:
         "../scripts/report_tables.py"
@@ -207,7 +207,7 @@ rule report_config:
     conda:
         "../../envs/evaluation.yaml"
     resources:
-        mem_mb=500,
+        mem_mb=per_attempt(500),
         runtime=5,
     script:
         "../scripts/report_config.py"

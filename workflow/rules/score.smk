@@ -72,7 +72,7 @@ rule aggregate_scores:
     conda:
         "../../envs/evaluation.yaml"
     resources:
-        mem_mb=500,
+        mem_mb=per_attempt(500),
         runtime=5,
     script:
         "../scripts/aggregate_scores.py"
@@ -106,7 +106,7 @@ rule summary:
     conda:
         "../../envs/evaluation.yaml"
     resources:
-        mem_mb=500,
+        mem_mb=per_attempt(500),
         runtime=5,
     script:
         "../scripts/summary.py"

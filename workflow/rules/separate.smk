@@ -29,7 +29,7 @@ rule separate:
         gpu=lambda w: (
             config["separation"]["gpus"] if separator_kind(w).uses_device else 0
         ),
-        mem_mb=lambda w: resources.SEPARATION.mem_mb(song_seconds(w.song)),
+        mem_mb=per_attempt(lambda w: resources.SEPARATION.mem_mb(song_seconds(w.song))),
         runtime=lambda w: resources.SEPARATION.runtime_min(song_seconds(w.song)),
     script:
         "../scripts/separate.py"

@@ -29,7 +29,7 @@ rule train:
     threads: training_threads
     resources:
         gpu=config["separation"]["gpus"],
-        mem_mb=6000,
+        mem_mb=per_attempt(6000),
         runtime=24 * 60,
     script:
         "../scripts/train.py"

@@ -28,6 +28,18 @@ def temporary_name(path: Path) -> Path:
     return path.with_name(f".{path.stem}.{token}.tmp{path.suffix}")
 
 
+PID_DIGITS = 7
+"""The widest process id: Linux's pid_max is at most 2**22 (4194304)."""
+
+
+def temporary_name_extra_bytes() -> int:
+    """Bytes :func:`temporary_name` adds to a file name, at the widest process id
+    (a name that fits 255 bytes only without them fails when written)."""
+    plain = Path("x.flac")
+    grown = len(temporary_name(plain).name) - len(plain.name)
+    return grown - len(str(os.getpid())) + PID_DIGITS
+
+
 def stale_temporaries(path: Path) -> list[Path]:
     """Temporaries of ``path`` left by killed writers. Snakemake runs one job per
     output at a time (and locks the folder against a second run), so any found when

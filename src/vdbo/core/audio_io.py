@@ -16,6 +16,7 @@ import numpy as np
 from scipy.io import wavfile
 
 from vdbo import MUSDB_SAMPLE_RATE
+from vdbo.core import names
 from vdbo.core.errors import InputError
 
 PCM, EXTENSIBLE = 1, 0xFFFE
@@ -100,6 +101,16 @@ def require_track_file(path: str | Path) -> Path:
     """``path`` of a track's WAV, or the InputError that says where the files go."""
     path = Path(path)
     if not path.is_file():
+        if twin := _spelled_otherwise(path.parent):
+            raise InputError(
+                path,
+                f"file not found: the song list spells the track {path.parent.name!r}"
+                f" ({names.unicode_form(path.parent.name)}) and its folder on disk is "
+                f"{twin!r} ({names.unicode_form(twin)}), which differs only in case "
+                "or Unicode form",
+                "spell the track name in the song list exactly as its folder (or "
+                "rename the folder); Linux takes the two for different names",
+            )
         raise InputError(
             path,
             "file not found",
@@ -108,6 +119,17 @@ def require_track_file(path: str | Path) -> Path:
             "(key `data.root`) and the track name in the song list",
         )
     return path
+
+
+def _spelled_otherwise(folder: Path) -> str | None:
+    """The name of an existing sibling of a missing ``folder`` that macOS or Windows
+    would take for it (equal after case folding and Unicode normalisation)."""
+    if folder.exists() or not folder.parent.is_dir():
+        return None
+    key = names.folded(folder.name)
+    return next(
+        (p.name for p in folder.parent.iterdir() if names.folded(p.name) == key), None
+    )
 
 
 def stereo_float64(signal, path: str | Path | None, fix: str) -> np.ndarray:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from vdbo import SIDES, STEMS
+from vdbo.core.atomic import temporary_name_extra_bytes
 
 STEM_CHANNELS = tuple(f"{side}_{stem}" for stem in STEMS for side in SIDES)
 
@@ -28,3 +29,18 @@ def stem_file(root: str | Path, listener: str, song: str, channel: str) -> Path:
 def remix_file(root: str | Path, listener: str, song: str) -> Path:
     """The pair's official remix FLAC."""
     return pair_dir(root, listener, song) / f"{listener}_{song}_remix.flac"
+
+
+def longest_name_bytes(listener: str, song: str) -> int:
+    """UTF-8 bytes of the longest file name a pair's outputs take while written: the
+    official stem FLACs and ``.txt`` files (``<listener>_<song>_right_vocals.flac``
+    is the longest; the remix and the remix scores are shorter) under their hidden
+    temporary names (:mod:`vdbo.core.atomic`)."""
+    names = [
+        stem_file(".", listener, song, channel).with_suffix(ext).name
+        for channel in STEM_CHANNELS
+        for ext in (".flac", ".txt")
+    ]
+    names.append(remix_file(".", listener, song).name)
+    longest = max(len(name.encode("utf-8")) for name in names)
+    return longest + temporary_name_extra_bytes()

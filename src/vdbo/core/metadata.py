@@ -21,6 +21,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from vdbo import HAAQI_AUDIOGRAM_FREQUENCIES
 from vdbo.core import names
 from vdbo.core.errors import InputError
 
@@ -49,21 +50,65 @@ def load_schema(kind: str) -> dict:
     return yaml.load(text, Loader=loader)
 
 
-def read_json(path: str | Path) -> Any:
-    """Parse a JSON file, reporting malformed JSON with its position and the file."""
+def read_json(path: str | Path, entry_of=None) -> Any:
+    """Parse a JSON file, reporting malformed JSON with its position and the file,
+    and a key given twice in one object (JSON readers keep the last one silently:
+    two entries for one listener, one of them ignored); ``entry_of`` names the entry
+    of a top-level key or index (``listener 'L0001'``)."""
     path = Path(path)
     if not path.is_file():
         raise InputError(
             path, "file not found", "check the metadata paths in the config"
         )
+    repeated: list[tuple[dict, str]] = []
+
+    def keep_pairs(pairs):
+        obj = dict(pairs)
+        if len(obj) < len(pairs):
+            keys = [k for k, _ in pairs]
+            repeated.extend((obj, k) for k in obj if keys.count(k) > 1)
+        return obj
+
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(
+            path.read_text(encoding="utf-8"), object_pairs_hook=keep_pairs
+        )
     except (json.JSONDecodeError, UnicodeDecodeError, RecursionError) as err:
         raise InputError(
             path,
             f"malformed JSON ({err})",
             "fix the syntax (e.g. `python -m json.tool`)",
         ) from err
+    entry_of = entry_of or (lambda key: f"entry {key!r}")
+    found = []
+    for obj, key in repeated:
+        where = _place_of(data, obj)
+        if where is None:  # inside the dropped one of two repeated keys
+            continue
+        if not where:
+            found.append(
+                (entry_of(key), "", "is listed twice",
+                 "keep one entry: JSON readers (the official recipes' too) keep "
+                 "the last one silently")
+            )  # fmt: skip
+        else:
+            found.append(
+                (entry_of(where[0]), _field([*where[1:], key]),
+                 "appears twice in one object",
+                 "give each key once: JSON readers keep the last one silently")
+            )  # fmt: skip
+    _raise(path, found)
+    return data
+
+
+def _place_of(data: Any, target: dict, where: tuple = ()) -> list | None:
+    """The keys and indexes leading from ``data`` to the object ``target``."""
+    if data is target:
+        return list(where)
+    for key, value in _children(data):
+        if (found := _place_of(value, target, (*where, key))) is not None:
+            return found
+    return None
 
 
 # --- problems: (entry, field, what is wrong, what is allowed) ------------------------
@@ -174,14 +219,14 @@ def _nonfinite(value: Any, where: list) -> list[tuple[list, float]]:
     Infinity, which no JSON schema refuses)."""
     if isinstance(value, float):
         return [] if math.isfinite(value) else [(where, value)]
-    items = (
-        value.items()
-        if isinstance(value, dict)
-        else enumerate(value)
-        if isinstance(value, list)
-        else ()
-    )
-    return [found for k, v in items for found in _nonfinite(v, [*where, k])]
+    return [found for k, v in _children(value) for found in _nonfinite(v, [*where, k])]
+
+
+def _children(value: Any) -> Iterable[tuple[Any, Any]]:
+    """(key or index, value) of each member of a parsed JSON object or array."""
+    if isinstance(value, dict):
+        return value.items()
+    return enumerate(value) if isinstance(value, list) else ()
 
 
 def _name_problems(
@@ -254,6 +299,8 @@ def _listener_problems(lid: Any, info: Any) -> list[tuple[str, str, str, str]]:
                 (entry, "audiogram_cfs", f"{cfs!r} is not increasing",
                  " ".join(props["audiogram_cfs"]["description"].split()))
             )  # fmt: skip
+        elif numeric and (lacking := haaqi_frequencies_lacking(cfs)):
+            found.append(_lacking_problem(entry, cfs, lacking))
     name = info.get("name", lid)
     if isinstance(name, str) and name != lid:
         found.append(
@@ -261,6 +308,30 @@ def _listener_problems(lid: Any, info: Any) -> list[tuple[str, str, str, str]]:
              "the official recipes name files by both: make name equal the id")
         )  # fmt: skip
     return found
+
+
+def haaqi_frequencies_lacking(cfs: Iterable[float]) -> list[int]:
+    """The HAAQI audiogram frequencies absent from ``cfs`` (exact values in Hz)."""
+    given = set(cfs)
+    return [f for f in HAAQI_AUDIOGRAM_FREQUENCIES if f not in given]
+
+
+def _lacking_problem(entry: str, cfs: list, lacking: list[int]) -> tuple:
+    """pyclarity 0.3.4's HAAQI keeps the levels at exactly its six frequencies and
+    its ear model then needs six: without one, every score job of the listener dies
+    (``fp and xp are not of the same length``) after separation and enhancement."""
+    six = ", ".join(map(str, HAAQI_AUDIOGRAM_FREQUENCIES))
+    hz = " and ".join(f"{f} Hz" for f in lacking)
+    return (
+        entry,
+        "audiogram_cfs",
+        f"{cfs!r} lacks {hz}, which HAAQI needs: pyclarity 0.3.4 reads each ear's "
+        f"thresholds at exactly {six} Hz, and its score jobs would fail",
+        f"add {', '.join(map(str, lacking))} to audiogram_cfs and each ear's "
+        f"threshold there (dB HL) to audiogram_levels_l and audiogram_levels_r, in "
+        "frequency order; other frequencies may stay (HAAQI ignores them, NAL-R "
+        "interpolates between them)",
+    )
 
 
 def _finite_number(value: Any) -> bool:
@@ -280,7 +351,7 @@ def load_listeners(path: str | Path) -> dict[str, dict]:
     ``name`` may be left out (it is then the id); any other key is refused, naming
     it, rather than guessed at.
     """
-    data = read_json(path)
+    data = read_json(path, lambda lid: f"listener {lid!r}")
     if not isinstance(data, dict) or not data:
         raise InputError(
             path,
@@ -368,6 +439,46 @@ def load_songs(path: str | Path) -> dict[str, str]:
     return {entry["Track Name"]: entry["Split"] for entry in data}
 
 
+def check_pair_names(
+    songs: Iterable[str],
+    listeners: Iterable[str],
+    songs_path: str | Path,
+    listeners_path: str | Path,
+) -> None:
+    """Every (listener, song) pair's file names within :data:`names.MAX_BYTES`:
+    each name may be short enough alone and still make
+    ``<listener>_<song>_right_vocals.flac`` too long to write (``OSError: File name
+    too long`` in the encode job). The longer of the two names is blamed."""
+    from vdbo.core.layout import longest_name_bytes
+
+    listeners = list(listeners)
+    if not listeners:
+        return
+    longest = max(listeners, key=lambda lid: len(lid.encode("utf-8")))
+    for song in songs:
+        size = longest_name_bytes(longest, song)
+        if size <= names.MAX_BYTES:
+            continue
+        over = size - names.MAX_BYTES
+        song_blamed = len(song.encode("utf-8")) >= len(longest.encode("utf-8"))
+        path, entry, field, what = (
+            (songs_path, f"song {song!r}", "Track Name", "track name")
+            if song_blamed
+            else (listeners_path, f"listener {longest!r}", "", "listener id")
+        )
+        other = f"listener {longest!r}" if song_blamed else f"song {song!r}"
+        _raise(path, [(
+            entry, field,
+            f"with {other} it makes file names of {size} bytes "
+            f"({longest}_{song}_right_vocals.flac while it is written under a "
+            f"hidden temporary name), over the {names.MAX_BYTES} bytes that ext4, "
+            "APFS and NTFS allow",
+            f"shorten the {what} by at least {over} bytes (UTF-8; rename its "
+            "folder or entry too), or leave it out of data.select_songs / "
+            "data.select_listeners",
+        )])  # fmt: skip
+
+
 def select(
     available: dict[str, Any], wanted: list[str] | None, what: str, path: str | Path
 ) -> list[str]:
@@ -408,7 +519,7 @@ def load_segments(
         return {}
     if kind not in SEGMENT_KINDS:
         raise ValueError(f"kind must be one of {SEGMENT_KINDS}, not {kind!r}")
-    data = read_json(path)
+    data = read_json(path, lambda song: f"song {song!r}")
     schema = load_schema("segments")
     found = _schema_problems(data, schema, lambda s: f"song {s!r}")
     _raise(path, found)

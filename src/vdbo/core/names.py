@@ -24,7 +24,9 @@ MAX_BYTES = 255
 ALLOWED = (
     "a non-empty name usable as one folder name on Linux, macOS and Windows: no / "
     f"or \\, none of {WINDOWS_RESERVED_CHARS[:5]}{WINDOWS_RESERVED_CHARS[7:]}, no "
-    "control characters, not . or .., no leading or trailing space, no trailing dot, "
+    "control characters, no { or } (Snakemake's wildcards), not . or .., no "
+    "leading dot (hidden), no leading or "
+    "trailing space, no trailing dot, "
     f"not a Windows device name (CON, NUL, COM1, ...), at most {MAX_BYTES} bytes"
 )
 
@@ -37,6 +39,11 @@ def name_problem(name: object) -> str | None:
         return "is empty"
     if name in (".", ".."):
         return "names a folder itself (. or ..), not an entry in it"
+    if name.startswith("."):
+        return (
+            "starts with a dot, which hides it (ls, shell globs and file pickers skip "
+            "it) among the workflow's own hidden temporary files"
+        )
     separators = [c for c in "/\\" if c in name]
     if separators:
         return f"contains the path separator {separators[0]!r}"
@@ -46,6 +53,12 @@ def name_problem(name: object) -> str | None:
     reserved = [c for c in name if c in WINDOWS_RESERVED_CHARS]
     if reserved:
         return f"contains {reserved[0]!r}, which Windows does not allow in names"
+    braces = [c for c in "{}" if c in name]
+    if braces:
+        return (
+            f"contains {braces[0]!r}, which Snakemake reads as a wildcard in the "
+            "file names made from it"
+        )
     if name != name.strip():
         return "has a leading or trailing space"
     if name.endswith("."):
@@ -61,6 +74,15 @@ def folded(name: str) -> str:
     """The form two names share when a case-insensitive (macOS, Windows) or
     normalising (macOS: NFD) file system would store them as one."""
     return unicodedata.normalize("NFC", name).casefold()
+
+
+def unicode_form(name: str) -> str:
+    """Which Unicode normal form ``name`` is in: NFC (macOS and Windows keyboards,
+    most Linux tools), NFD (names copied from macOS file systems), or mixed."""
+    for form in ("NFC", "NFD"):
+        if unicodedata.normalize(form, name) == name:
+            return form
+    return "mixed NFC and NFD"
 
 
 def clashes(names: Iterable[str]) -> list[tuple[str, str]]:

@@ -28,6 +28,10 @@ RUNTIME_MARGIN = 2.5
 RUNTIME_FLOOR_MIN = 4
 """The least a job asks for: sub-minute Python jobs spend most of it importing, and
 on a cluster's network file system that alone can take a minute."""
+RETRY_MEMORY_FACTOR = 1.5
+"""A retried job (Snakemake's ``attempt`` 2, 3, ...; the SLURM profile's ``retries``)
+asks for this much more memory than its previous try: a job killed for memory would
+be killed again on the same request."""
 LOCAL_MEMORY_SHARE = 0.8
 """Share of this machine's RAM that local jobs may claim together (``mem_mb``)."""
 
@@ -53,6 +57,16 @@ class Cost:
         a, b = self.wall_s
         wall = max(0.0, a + b * seconds) * share
         return max(RUNTIME_FLOOR_MIN, math.ceil(RUNTIME_MARGIN * wall / 60))
+
+
+def for_attempt(mem_mb: float, attempt: int = 1) -> int:
+    """``mem_mb`` of a job's ``attempt``-th try (Snakemake counts from 1): the
+    first try's request, times :data:`RETRY_MEMORY_FACTOR` per retry, rounded up to
+    :data:`MEMORY_STEP_MB`."""
+    if attempt <= 1:
+        return int(mem_mb)
+    grown = mem_mb * RETRY_MEMORY_FACTOR ** (attempt - 1)
+    return int(math.ceil(grown / MEMORY_STEP_MB) * MEMORY_STEP_MB)
 
 
 SEPARATION = Cost(peak_mb=(2201.0, 2.78), wall_s=(20.2, 2.87))

@@ -30,6 +30,7 @@ import numpy as np
 from clarity.evaluator.haaqi import haaqi as official
 from clarity.evaluator.haspi import eb
 
+from vdbo import HAAQI_AUDIOGRAM_FREQUENCIES
 from vdbo.haaqi import features, modulation
 from vdbo.haaqi.align import release_fft_plans
 from vdbo.haaqi.ear_model import (
@@ -50,7 +51,6 @@ from vdbo.haaqi.legacy_rng import (
     state_to_numpy,
 )
 
-HAAQI_AUDIOGRAM_FREQUENCIES = [250, 500, 1000, 2000, 4000, 6000]
 # Below this many aligned samples the official code runs (edge cases of its
 # segmenting and group-delay shifting are then reproduced as they are).
 MIN_FAST_SAMPLES = 4800

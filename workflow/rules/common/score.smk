@@ -40,10 +40,11 @@ def haaqi_seconds(segment=None):
 
 
 def haaqi_mem_mb(segment=None, engine=None):
-    """mem_mb of a HAAQI job, from the engine's cost model and what it scores."""
+    """mem_mb of a HAAQI job, from the engine's cost model and what it scores (more
+    per retry: per_attempt)."""
     seconds = haaqi_seconds(segment)
-    return lambda w: get_engine(engine or config["scoring"]["engine"]).mem_mb(
-        seconds(w)
+    return per_attempt(
+        lambda w: get_engine(engine or config["scoring"]["engine"]).mem_mb(seconds(w))
     )
 
 

@@ -9,10 +9,13 @@ from pathlib import Path
 from snakemake.io import is_flagged
 from snakemake.utils import validate
 
+# The repository root: this file lives in workflow/rules/common/ (whichever Snakefile,
+# the root one or workflow/Snakefile, a run starts from).
+REPO_ROOT = Path(workflow.current_basedir).parents[2]
 # The workflow's logic lives in the `vdbo` package next to it (src/): make it
 # importable here and in every job, also where the package is not installed
 # (conda envs, cluster nodes).
-VDBO_SRC = str(Path(workflow.basedir) / "src")
+VDBO_SRC = str(REPO_ROOT / "src")
 sys.path.insert(0, VDBO_SRC)
 os.environ["PYTHONPATH"] = os.pathsep.join(
     p for p in (VDBO_SRC, os.environ.get("PYTHONPATH")) if p
@@ -84,6 +87,18 @@ def data_path(key):
 MUSIC_DIR = data_path("music_dir")
 
 
+def per_attempt(mem_mb):
+    """resources mem_mb of a rule: ``mem_mb`` (MB, or a function of the wildcards)
+    on the first try, 1.5x more per retry (vdbo.core.resources.for_attempt), so a
+    job killed for memory on a cluster is resubmitted asking for more."""
+
+    def request(wildcards, attempt):
+        first = mem_mb(wildcards) if callable(mem_mb) else mem_mb
+        return resources.for_attempt(first, attempt)
+
+    return request
+
+
 wildcard_constraints:
     # exactly the configured names: submissions (rules/received.smk) share
     # results/scores/ but are never separated
@@ -119,7 +134,7 @@ def listeners():
     if DATA["build_demo"] and not data_path("listeners").exists():
         from vdbo.demo.metadata import select_listeners
 
-        source = Path(workflow.basedir) / DATA["demo_listeners_source"]
+        source = REPO_ROOT / DATA["demo_listeners_source"]
         listed = select_listeners(source)["valid"]
     else:
         listed = metadata.load_listeners(data_path("listeners"))
@@ -238,6 +253,8 @@ def check_segments():
 # listener layout fails here, before any job runs (segments: common/preflight.smk).
 songs()
 listeners()
+# a name safe alone can still make <listener>_<song>_right_vocals.flac too long
+metadata.check_pair_names(songs(), listeners(), data_path("songs"), data_path("listeners"))
 
 
 def submission_names():

@@ -1,8 +1,9 @@
-"""The README's real-data commands, run as a user runs them, and the official scripts.
+"""The documented real-data commands, run as a user runs them, and the official scripts.
 
-Commands are read from the README's "Real data" section (so the README and the tests
-cannot drift apart) and run from the root of a copy of the repository
-(``workflow_runner.copy_repository``) with only ``data.root`` changed.
+Commands are read from the docs page ``docs/real-data.md`` (section "The two tables"),
+so the documentation and the tests cannot drift apart (``tests/test_real_data.py``
+holds the README's copy equal to it), and run from the root of a copy of the
+repository (``workflow_runner.copy_repository``) with only ``data.root`` changed.
 """
 
 from __future__ import annotations
@@ -23,14 +24,16 @@ from vdbo import STEMS
 from vdbo.core import determinism, schema
 from vdbo.evaluation.verification import pairs_to_verify
 
-REAL_DATA_HEADING = "## Real data"
+REAL_DATA_PAGE = (REPO / "docs" / "real-data.md", "## The two tables")
+README_REAL_DATA = (REPO / "README.md", "## Real data")
 SEPARATORS = ("hdemucs", "umxhq")
 
 
-def readme_commands() -> dict[str, list[str]]:
-    """{config file: argv} of the README's real-data commands, ``N`` cores -> 2."""
-    text = (REPO / "README.md").read_text(encoding="utf-8")
-    section = text[text.index(REAL_DATA_HEADING) :]
+def real_data_commands(page: tuple[Path, str] = REAL_DATA_PAGE) -> dict[str, list[str]]:
+    """{config file: argv} of the real-data commands in a page section; N cores -> 2."""
+    path, heading = page
+    text = path.read_text(encoding="utf-8")
+    section = text[text.index(f"\n{heading}") + 1 :]
     section = section[: section.index("\n## ", 1)]
     commands = {}
     for line in section.splitlines():
@@ -133,9 +136,11 @@ def crop_references(data: Path, cropped: Path, songs: list[dict]) -> Path:
     return cropped
 
 
-def readme_run(config: str, data: Path, repo: Path, env: dict) -> tuple[Counter, float]:
-    """The README's command for ``config``: its plan, then a real run (seconds)."""
-    argv = with_data_root(readme_commands()[config], data)
+def documented_run(
+    config: str, data: Path, repo: Path, env: dict
+) -> tuple[Counter, float]:
+    """The documented command for ``config``: its plan, then a real run (seconds)."""
+    argv = with_data_root(real_data_commands()[config], data)
     plan = planned(argv, repo, env)
     started = time.perf_counter()
     run(argv, repo, env, timeout=1800)
