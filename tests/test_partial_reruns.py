@@ -32,7 +32,7 @@ REPORT = {"plot_stem_means": 1, "plot_heatmap": 1, "plot_hearing_loss": 1,
           "plot_cost": 1, "report_tables": 1, "report_config": 1,
           "compare_systems": 1, "plot_forest": 1, "report_compare": 1,
           "listen": 1, "plot_metric_vs_haaqi": 1}  # fmt: skip
-TABLES = {"aggregate_scores": 1, "summary": 1, "all": 1, **REPORT}
+TABLES = {"aggregate_scores": 1, "summary": 1, "default": 1, **REPORT}
 # SDR (scoring.metrics' default) of one separator's two songs and its table; with a
 # second separator, its paired comparison too (docs/metrics.md)
 SDR = {"sdr": 2, "metric_table": 1}
@@ -149,7 +149,7 @@ def test_added_separator_adds_only_its_jobs(finished):
         text,
         {"separate": 2, **PER_PAIR, **VERIFIED, **TABLES, **SDR, **SDR_COMPARISON},
     )
-    across = ("summary", "all", *REPORT, *SDR_COMPARISON)
+    across = ("summary", "default", *REPORT, *SDR_COMPARISON)
     per_separator = [j for j in planned if j.rule not in across]
     assert {j.wildcard("separator") for j in per_separator} == {"mixture"}
     assert {j.wildcard("listener") for j in planned if j.rule in PER_PAIR} == {FIRST}
