@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Debian packages the demo and the tests need: fluidsynth + a General MIDI soundfont
 # (MIT) to render the demo's instruments, espeak-ng + sox for its sung vocals, flac for
-# inspecting outputs, chromium (headless) for the test that opens the HTML report in a real
+# inspecting outputs, ffmpeg (ffmpeg/ffprobe: museval imports musdb -> stempeg,
+# which stops at import without them; SDR), chromium (headless) for the test that opens the HTML report in a real
 # browser. Idempotent; needs root only when something is missing.
 set -euo pipefail
 
-packages=(fluidsynth fluidr3mono-gm-soundfont espeak-ng sox flac libsndfile1 chromium fonts-dejavu-core)
+packages=(fluidsynth fluidr3mono-gm-soundfont espeak-ng sox flac ffmpeg libsndfile1 chromium fonts-dejavu-core)
 
 missing=()
 for pkg in "${packages[@]}"; do

@@ -30,7 +30,7 @@ ENVS = REPO / "envs"
 ENV_FILES = sorted(ENVS.glob("*.yaml"))
 REQUIREMENTS = ("requirements.txt", "requirements-nodeps.txt")
 # conda packages that are not Python packages (system libraries and tools)
-NON_PYTHON = {"libsndfile", "fluidsynth", "sox", "espeak-ng"}
+NON_PYTHON = {"libsndfile", "fluidsynth", "sox", "espeak-ng", "ffmpeg"}
 # conda-forge names of Python packages whose PyPI name differs
 CONDA_TO_PYPI = {"pytorch": "torch", "soxr-python": "soxr"}
 # packages installed by the post-deploy script, not from the env file

@@ -31,8 +31,12 @@ VERIFIED = {"verify_scores": 2}
 REPORT = {"plot_stem_means": 1, "plot_heatmap": 1, "plot_hearing_loss": 1,
           "plot_cost": 1, "report_tables": 1, "report_config": 1,
           "compare_systems": 1, "plot_forest": 1, "report_compare": 1,
-          "listen": 1}  # fmt: skip
+          "listen": 1, "plot_metric_vs_haaqi": 1}  # fmt: skip
 TABLES = {"aggregate_scores": 1, "summary": 1, "all": 1, **REPORT}
+# SDR (scoring.metrics' default) of one separator's two songs and its table; with a
+# second separator, its paired comparison too (docs/metrics.md)
+SDR = {"sdr": 2, "metric_table": 1}
+SDR_COMPARISON = {"compare_metric": 1, "plot_forest_metric": 1}
 
 
 @pytest.fixture(scope="module")
@@ -141,8 +145,12 @@ def enable_mixture(config):
 @pytest.mark.slow
 def test_added_separator_adds_only_its_jobs(finished):
     text = dry_run(finished, enable_mixture)
-    planned = assert_plan(text, {"separate": 2, **PER_PAIR, **VERIFIED, **TABLES})
-    per_separator = [j for j in planned if j.rule not in ("summary", "all", *REPORT)]
+    planned = assert_plan(
+        text,
+        {"separate": 2, **PER_PAIR, **VERIFIED, **TABLES, **SDR, **SDR_COMPARISON},
+    )
+    across = ("summary", "all", *REPORT, *SDR_COMPARISON)
+    per_separator = [j for j in planned if j.rule not in across]
     assert {j.wildcard("separator") for j in per_separator} == {"mixture"}
     assert {j.wildcard("listener") for j in planned if j.rule in PER_PAIR} == {FIRST}
 
@@ -154,15 +162,18 @@ def later_segment(config):
 @pytest.mark.slow
 def test_scored_segment_change_reruns_only_scoring(finished):
     text = dry_run(finished, later_segment)
-    assert_plan(text, {"score": 2, **VERIFIED, **TABLES})
-    assert reasons(text)[PARAMS_CHANGED] - set(REPORT) == {"score"}
+    assert_plan(text, {"score": 2, **VERIFIED, **TABLES, **SDR})
+    # SDR is computed on the scored segment too
+    assert reasons(text)[PARAMS_CHANGED] - set(REPORT) == {"score", "sdr"}
 
     summary = dry_run(finished, later_segment, "--summary").splitlines()
     header = summary.index(next(line for line in summary if line.startswith("output")))
     rows = [dict(zip(summary[header].split("\t"), line.split("\t"), strict=True))
             for line in summary[header + 1 :] if line.count("\t") == 5]  # fmt: skip
     pending = {r["rule"] for r in rows if r["plan"] == "update pending"}
-    assert pending == {"score", "verify_scores", "aggregate_scores", "summary", *REPORT}
+    assert pending == {
+        "score", "verify_scores", "aggregate_scores", "summary", *REPORT, *SDR
+    }  # fmt: skip
     first = summary[header].split("	")[0]  # the output file column
     scores = [r for r in rows if r["rule"] == "score" and r[first].endswith(".csv")]
     assert len(scores) == 2 and {r["status"] for r in scores} == {"params changed"}

@@ -33,6 +33,8 @@ FIGURES = [
     "remix_levels.png",
     "run_cost.png",
     "training/tiny.png",
+    "haaqi_vs_sdr.png",  # scoring.metrics' default: HAAQI against SDR per stem
+    "compare_forest_sdr.png",
 ]
 
 
@@ -207,6 +209,8 @@ def walk_report(report: Path, shots: Path) -> dict:
                                .map(r => [...r.cells].map(c => c.textContent)),
                         remix: [...document.querySelectorAll('#summary-remix tbody tr')]
                                .map(r => [...r.cells].map(c => c.textContent)),
+                        sdr: [...document.querySelectorAll('#summary-sdr tbody tr')]
+                               .map(r => [...r.cells].map(c => c.textContent)),
                         config: (document.querySelector('#config') || {}).textContent
                     })""",
                     )
@@ -243,6 +247,11 @@ def test_report_in_headless_chromium(report_run, tmp_path):
     for shown, written in zip(page["haaqi"], summary, strict=True):
         assert float(shown[2]) == pytest.approx(float(written["haaqi"]), abs=1e-4)
     assert len(page["remix"]) == len(remix_csvs)
+    sdr = {r["separator"]: r for r in rows(run / "results/metrics_summary.csv")}
+    assert sorted(r[0] for r in page["sdr"]) == sorted(SEPARATORS)
+    for shown in page["sdr"]:  # separator, songs, then the four stems' medians
+        written = sdr[shown[0]]
+        assert shown[2:] == [f"{float(written[s]):.4f}" for s in STEMS], shown
     audiogram = next(r for r in page["remix"] if r[0] == "audiogram")
     assert float(audiogram[3]) == pytest.approx(TARGET, abs=0.5)  # loudness_mean_lufs
     config = json.loads(seen_pages["config.html"])["config"]

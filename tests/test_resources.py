@@ -17,6 +17,7 @@ from scipy.io import wavfile
 
 from vdbo.core import resources
 from vdbo.core.errors import InputError
+from vdbo.evaluation import metrics
 from vdbo.evaluation.engines import ENGINES, MemoryBudgetError, get_engine
 
 FOUR_MINUTES = 240.0
@@ -76,6 +77,8 @@ MEASURED = {
     "encode": [(30, 192, 0.9), (240, 1161, 16.4)],
     "fast": [(30, 311, 94.0), (240, 700, 843.5)],
     "official": [(30, 1655, 369.0), (240, 10938, 2738.0)],
+    # museval on four stereo stems (benchmarks/sdr_cost.py)
+    "sdr": [(30, 1429, 111.9), (240, 6906, 533.4)],
 }
 
 
@@ -85,6 +88,7 @@ def test_requests_follow_the_measured_costs(kind):
         "separate": resources.SEPARATION,
         "enhance": resources.ENHANCEMENT,
         "encode": resources.ENCODING,
+        "sdr": metrics.SDR_COST,
     }
     for seconds, peak, wall in MEASURED[kind]:
         if kind in costs:

@@ -169,12 +169,15 @@ rule report_tables:
         summary=rules.summary.output.csv,
         remix=rules.summary.output.remix,
         verification=rules.summary.output.verification,
+        metrics=rules.summary.output.metrics,
     output:
         report(
             f"{REPORT_PAGES}/summary.html",
             caption="../report/summary_tables.rst",
             category="Scores",
         ),
+    params:
+        scoring=lambda w: metric_scoring(),
     log:
         "results/logs/plot/summary_tables.log",
     benchmark:

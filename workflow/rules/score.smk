@@ -88,6 +88,7 @@ rule summary:
         remix=lambda w: remix_tables(),  # remix.smk is read after this file
         verified=verified_pairs(),
         verified_fast=[output_of("score", **w) for w in verified_pair_wildcards()],
+        metrics=lambda w: metric_tables(),  # rules/metrics.smk is read after this file
     output:
         csv=report(
             "results/summary.csv", caption="../report/summary.rst", category="Scores"
@@ -95,11 +96,14 @@ rule summary:
         md="results/summary.md",
         remix="results/remix_summary.csv",
         verification="results/verification.txt",
+        metrics="results/metrics_summary.csv",
     params:
         separators=scored_systems(),
         engine=scoring_engine().name,
         pairs=len(enabled_separators()) * len(pairs()),
         remix_keys=lambda w: remix_table_keys(),
+        metric_keys=lambda w: metric_table_keys(),
+        scoring=lambda w: metric_scoring(),
     log:
         "results/logs/summary.log",
     conda:

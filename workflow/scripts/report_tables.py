@@ -5,7 +5,14 @@ from vdbo.report.tables import summary_page
 
 
 def main(sm):
-    summary_page(sm.input.summary, sm.input.remix, sm.output[0], sm.input.verification)
+    summary_page(
+        sm.input.summary,
+        sm.input.remix,
+        sm.output[0],
+        sm.input.verification,
+        sm.input.metrics,
+        sm.params.scoring,
+    )
 
 
 run_job(snakemake, main)

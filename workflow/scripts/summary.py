@@ -4,6 +4,7 @@ from pathlib import Path
 
 from vdbo.core.jobs import run_job
 from vdbo.evaluation.aggregate import remix_summary, summarise, write_summary
+from vdbo.evaluation.metrics import summary_table
 from vdbo.evaluation.verification import verification_line
 
 
@@ -20,6 +21,11 @@ def main(sm):
             strict=False,
         )
     )
+    metric_keys = [tuple(k) for k in sm.params.metric_keys]
+    metrics = summary_table(
+        dict(zip(metric_keys, map(Path, sm.input.metrics), strict=True)),
+        sm.params.scoring,
+    )
     line = verification_line(sm.params.engine, sm.params.pairs, checked)
     write_summary(
         summarise(tables, checks),
@@ -29,6 +35,9 @@ def main(sm):
         Path(out.remix),
         verification=line,
         verification_path=Path(out.verification),
+        metrics=metrics,
+        metrics_csv_path=Path(out.metrics),
+        metrics_scoring=sm.params.scoring,
     )
 
 

@@ -110,13 +110,17 @@ def write_summary(
     remix_csv_path: Path,
     verification: str,
     verification_path: Path,
+    metrics: pd.DataFrame | None = None,
+    metrics_csv_path: Path | None = None,
+    metrics_scoring: dict | None = None,
 ) -> None:
     """The summary as CSV (for tools) and Markdown (for people), remixes included,
     with the line that says what the run proved about its HAAQI engine (also
     written alone to ``verification_path``, for the report).
 
     ``remix_csv_path`` is always written, with only its header when there are no
-    remixes, so that it can be a declared output.
+    remixes, so that it can be a declared output; ``metrics`` (the other metrics of
+    the run, :func:`vdbo.evaluation.metrics.summary_table`) likewise.
     """
     with atomic_output(csv_path) as tmp:
         summary.to_csv(tmp, index=False, float_format="%.4f")
@@ -124,6 +128,11 @@ def write_summary(
     text = "## HAAQI of the eight stems (official CAD1 evaluation)\n\n"
     text += f"{verification}.\n\n"
     text += markdown_table(summary)
+    if metrics_csv_path is not None:
+        from vdbo.evaluation.metrics import metrics_markdown, write_metrics_summary
+
+        write_metrics_summary(metrics, metrics_csv_path)
+        text += metrics_markdown(metrics, metrics_scoring)
     has_remix = remix is not None and len(remix) > 0
     table = remix if has_remix else pd.DataFrame(columns=REMIX_SUMMARY_COLUMNS)
     with atomic_output(remix_csv_path) as tmp:

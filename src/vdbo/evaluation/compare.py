@@ -428,3 +428,45 @@ def sentence(row: pd.Series) -> str:
             "to call"
         )
     return text + ")"
+
+
+ALL_LISTENERS = "all listeners"
+"""The listener of a per-song metric's values (SDR does not depend on the listener):
+its comparisons resample songs only."""
+
+
+def read_metric_values(path: str | Path, column: str) -> pd.DataFrame:
+    """A per-song metric's table (vdbo.evaluation.metrics) as :func:`read_pair_values`
+    gives a HAAQI table: one row per song (listener :data:`ALL_LISTENERS`), a column
+    per stem (``column`` of the table) and ``overall``, the mean of the four stems."""
+    from vdbo.evaluation.metrics import read_table
+
+    table = read_table(path)
+    if missing := [c for c in ("song", "stem", column) if c not in table]:
+        raise InputError(
+            path, f"missing columns {missing}", "rerun the metric_table rule"
+        )
+    wide = table.pivot(index="song", columns="stem", values=column)
+    values = pd.DataFrame({OVERALL: wide[list(STEMS)].mean(axis=1)})
+    for stem in STEMS:
+        values[stem] = wide[stem]
+    values.index = pd.MultiIndex.from_arrays(
+        [wide.index.astype(str), [ALL_LISTENERS] * len(wide)], names=list(PAIR)
+    )
+    return values
+
+
+def compare_metric(
+    values: dict[str, pd.DataFrame], settings: Settings, metric: str
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Paired comparison and ranking of a per-song metric: as :func:`compare_systems`
+    over songs (no listener to resample, so no band rows and only ``min_songs``
+    decides whether there are enough units); both tables name the metric."""
+    per_song = Settings(
+        settings.resamples, settings.seed, settings.confidence, settings.min_songs, 1
+    )
+    table = compare_systems(values, {}, [], per_song)
+    table.insert(0, "metric", metric)
+    ranks = ranking(values, table).rename(columns={"mean_haaqi": f"mean_{metric}"})
+    ranks.insert(0, "metric", metric)
+    return table, ranks

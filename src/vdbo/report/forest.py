@@ -28,7 +28,11 @@ def read_comparisons(path: str | Path) -> pd.DataFrame:
 
 
 def plot_forest(
-    comparisons: str | Path, out: str | Path, confidence: float = 0.95
+    comparisons: str | Path,
+    out: str | Path,
+    confidence: float = 0.95,
+    metric: str = "HAAQI",
+    units: str = "songs and listeners",
 ) -> pd.DataFrame:
     """Draw the forest plot (``confidence``: the intervals' coverage, for the title);
     hollow markers: too few songs or listeners to trust the interval. Returns the
@@ -93,13 +97,14 @@ def plot_forest(
                 )
         ax.axvline(0, color="#555555", linewidth=1, linestyle="--")
         ax.set_title(title)
-        ax.set_xlabel("HAAQI difference A - B (mean, bootstrap interval)")
+        ax.set_xlabel(f"{metric} difference A - B (mean, bootstrap interval)")
         ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), ncols=2)
     axes[0, 0].set_yticks([-i for i in range(len(labels))], labels)
     axes[0, 0].set_ylim(-len(labels) + 0.45, 0.55)
     fig.suptitle(
-        f"Paired comparisons: mean difference and {confidence:.0%} bootstrap interval "
-        "(songs and listeners resampled)"
+        f"Paired comparisons of {metric}: mean difference and {confidence:.0%} "
+        "bootstrap interval "
+        f"({units} resampled)"
     )
     style.save(fig, out)
     return pd.DataFrame(drawn)

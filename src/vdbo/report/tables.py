@@ -59,6 +59,8 @@ def summary_page(
     remix_csv: str | Path,
     out: str | Path,
     verification: str | Path,
+    metrics_csv: str | Path | None = None,
+    scoring: dict | None = None,
 ) -> dict[str, pd.DataFrame]:
     """The summary tables of ``results/summary.md`` as one HTML page, read from the
     summary job's CSVs (``results/summary.csv``, ``results/remix_summary.csv``) and
@@ -73,6 +75,17 @@ def summary_page(
         '<p class="note">Mean over listener-song pairs; per stem, left and right '
         "ears averaged.</p>" + table_html(tables["haaqi"], "summary-haaqi")
     )
+    metrics = pd.read_csv(metrics_csv) if metrics_csv else pd.DataFrame()
+    for name, rows in metrics.groupby("metric", sort=False) if len(metrics) else []:
+        from vdbo.evaluation.metrics import metric_title
+
+        tables[name] = rows.drop(columns="metric")
+        body += (
+            f"<h2>{html.escape(metric_title(name, scoring))} per stem</h2>"
+            '<p class="note">Median over songs, computed per separator and song '
+            "(not per listener); for SDR each song's value is its median over 1 s "
+            "frames.</p>" + table_html(tables[name], f"summary-{name}")
+        )
     if len(remix):
         tables["remix"] = remix
         body += (

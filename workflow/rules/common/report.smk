@@ -108,5 +108,6 @@ def report_targets():
     ]
     if remix_tables():
         targets.append(rules.plot_remix.output[0])
+    targets += metric_figures()
     targets += expand(rules.plot_training.output[0], model=trained_models())
     return targets
