@@ -29,7 +29,7 @@ demo: venv
 
 test: venv lint
 	scripts/install-slurm.sh
-	$(VENV)/bin/pytest $(PYTEST_ARGS)
+	$(VENV)/bin/pytest --durations=10 $(PYTEST_ARGS)
 
 test-fast: venv
 	$(VENV)/bin/pytest -m "not slow and not slurm" $(PYTEST_ARGS)
