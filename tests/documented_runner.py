@@ -92,9 +92,24 @@ REPORT_JOBS = (
 SCORING = schema.defaults(schema.section("scoring"))
 
 
+def metric_jobs(separators, songs: int) -> Counter:
+    """The jobs of the metrics beside HAAQI (scoring.metrics' default: sdr): one per
+    separator and song, a table per separator, and their paired comparison and figure
+    across separators (docs/metrics.md)."""
+    separated = [m for m in SCORING["metrics"] if m != "haaqi"]
+    jobs = Counter()
+    for rule in ("compare_metric", "plot_forest_metric", "plot_metric_vs_haaqi"):
+        jobs[(rule, "-")] = len(separated)
+    for sep in separators:
+        jobs[("sdr", sep)] = songs * ("sdr" in separated)
+        jobs[("metric_table", sep)] = len(separated)
+    return +jobs
+
+
 def expected_plan(songs: int, listeners: int, submission: bool) -> Counter:
     plan = Counter({("all", "-"): 1, ("summary", "-"): 1})
     plan.update({(rule, "-"): 1 for rule in REPORT_JOBS})
+    plan.update(metric_jobs(SEPARATORS, songs))
     for sep in SEPARATORS:
         plan[("separate", sep)] = songs
         for rule in ("enhance", "encode", "score"):

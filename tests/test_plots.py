@@ -314,3 +314,15 @@ def test_summary_and_config_pages(score_tables, tmp_path):
         "engine: fast" in cfg
         and "engine: fast" in (tmp_path / "config.html").read_text()
     )
+
+
+def test_metric_vs_haaqi_without_points_still_draws(tmp_path):
+    """A run with nothing to place (no separator with both tables, e.g. only a
+    received submission) still writes the figure, saying so in each panel."""
+    from vdbo.report import metric_vs_haaqi
+
+    table = metric_vs_haaqi.points({}, {}, "SDR", {})
+    assert list(table.columns) == metric_vs_haaqi.POINT_COLUMNS and table.empty
+    out = tmp_path / "haaqi_vs_sdr.png"
+    metric_vs_haaqi.plot(table, "SDR (dB)", ["mild"], out)
+    assert out.stat().st_size > 0

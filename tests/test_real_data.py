@@ -35,6 +35,7 @@ from documented_runner import (
     documented_run,
     expected_plan,
     files_under,
+    metric_jobs,
     official,
     planned,
     real_data_commands,
@@ -98,6 +99,7 @@ def test_every_shipped_config_plans_what_it_says(tmp_path, repo_copy):
     expect[("train", "-")] = 1
     expect.update({(rule, "-"): 1 for rule in REPORT_JOBS})
     expect.update({("plot_remix", "-"): 1, ("plot_training", "-"): 1})
+    expect.update(metric_jobs(("oracle", "mixture", "demo_umx"), songs))
     for sep in ("oracle", "mixture", "demo_umx"):
         expect[("separate", sep)] = songs
         for rule in ("enhance", "encode", "score"):
@@ -255,6 +257,8 @@ def test_full_size_plan(tmp_path):
             "verify_scores": 2 * pairs_to_verify(pairs, 2, 0.01),
             **dict.fromkeys(REPORT_JOBS, 1),
         }
+        for (rule, _), jobs in metric_jobs(SEPARATORS, full.SONGS).items():
+            expect[rule] = expect.get(rule, 0) + jobs
         if submission:
             expect["pack_submission"] = 2
         assert counts == expect, config

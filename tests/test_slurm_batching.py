@@ -67,7 +67,10 @@ def test_pairs_run_as_one_slurm_job_each_and_a_killed_run_resumes(
         {
             "data": {"root": str(data), "build_demo": False},
             "separators": SEPARATORS,
-            "scoring": {"segment": SEGMENT},
+            # HAAQI only: the batching under test groups each pair's jobs; the SDR
+            # jobs (one per separator and song) are plain jobs, run by the SLURM
+            # workflow test
+            "scoring": {"segment": SEGMENT, "metrics": ["haaqi"]},
         },
     )
     env = slurm_cluster.client_env()

@@ -67,4 +67,8 @@ def test_trained_separator_and_hyperparameter_rerun(tmp_path):
         # the fast engine re-scores the pair; Listen and Compare follow the scores
         "verify_scores": 1, "listen": 1, "compare_systems": 1, "plot_forest": 1,
         "report_compare": 1,
+        # SDR of the new stems (scoring.metrics' default), its table, comparison
+        # and figure
+        "sdr": 1, "metric_table": 1, "compare_metric": 1, "plot_forest_metric": 1,
+        "plot_metric_vs_haaqi": 1,
     }  # fmt: skip

@@ -24,6 +24,7 @@ from vdbo.report.hearing import pure_tone_average
 from vdbo.report.scores import read_scores
 
 NO_BAND = "beyond the last band"
+POINT_COLUMNS = ["separator", "song", "listener", "stem", "metric", "haaqi", "band"]
 
 
 def points(
@@ -53,7 +54,8 @@ def points(
                         "band": bands_by_listener.get(pair["listener"]) or NO_BAND,
                     }
                 )
-    return pd.DataFrame(rows)
+    table = pd.DataFrame(rows, columns=POINT_COLUMNS)
+    return table.astype({"metric": float, "haaqi": float})
 
 
 def listener_bands(audiograms: Mapping[str, dict], bands: list[dict]) -> dict:
