@@ -43,7 +43,7 @@ lint: venv docs
 # The documentation site (mkdocs.yml) into site/: --strict fails on a broken link or
 # anchor and on a page of docs/ missing from the nav. Part of lint, so of `make test`.
 docs: venv
-	NO_MKDOCS_2_WARNING=1 $(VENV)/bin/mkdocs build --strict --quiet
+	NO_MKDOCS_2_WARNING=1 $(VENV)/bin/mkdocs build --strict
 
 format: venv
 	$(VENV)/bin/ruff format src tests workflow benchmarks
